@@ -1,0 +1,53 @@
+import { mountCommand, MOUNT_HELP } from './mount'
+import { UsageError } from './args'
+import { MountError } from '../fuse/mount'
+
+const HELP = `ledfs - the Linux LED class sysfs ABI (with the pattern trigger) as a FUSE filesystem
+
+Usage:
+  ledfs mount DIR [options]     mount an emulated /sys/class/leds at DIR (foreground)
+  ledfs help [COMMAND]          show help (also: ledfs COMMAND --help)
+  ledfs --version
+
+${MOUNT_HELP}`
+
+const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>, help: string }> = {
+  mount: { run: mountCommand, help: MOUNT_HELP }
+}
+
+export async function main (argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv
+  if (cmd === undefined || cmd === '--help' || cmd === '-h') { process.stdout.write(HELP); return cmd === undefined ? 2 : 0 }
+  if (cmd === '--version') {
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    process.stdout.write(`${(require('../../../package.json') as { version: string }).version}\n`)
+    return 0
+  }
+  if (cmd === 'help') {
+    const c = rest[0] !== undefined ? COMMANDS[rest[0]] : undefined
+    process.stdout.write(c !== undefined ? c.help : HELP)
+    return 0
+  }
+  const c = COMMANDS[cmd]
+  if (c === undefined) {
+    process.stderr.write(`ledfs: unknown command "${cmd}"; commands: ${Object.keys(COMMANDS).join(', ')} (see \`ledfs --help\`)\n`)
+    return 2
+  }
+  if (rest.includes('--help') || rest.includes('-h')) { process.stdout.write(c.help); return 0 }
+  try {
+    return await c.run(rest)
+  } catch (e) {
+    if (e instanceof UsageError || e instanceof MountError) {
+      process.stderr.write(`ledfs: ${e.message}\n`)
+      return 2
+    }
+    throw e
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then((code) => { process.exitCode = code }, (e) => {
+    process.stderr.write(`ledfs: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`)
+    process.exitCode = 1
+  })
+}

@@ -1,0 +1,104 @@
+import { closeSync, openSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { defaultLeds } from '../default-leds'
+import { FuseMount } from '../fuse/mount'
+import { isSupportedHz } from '../kernel-time/jiffies'
+import { isProfileName } from '../profiles'
+import { LedSystem, type LedSpec } from '../system'
+import { jsonlFileSink } from '../timeline/timeline'
+import { one, parseArgs, UsageError } from './args'
+
+export const MOUNT_HELP = `ledfs mount DIR [options]
+
+Mounts an emulated /sys/class/leds at DIR and stays in the foreground; one
+line on stdout says when the mount is ready. Ctrl-C (SIGINT) or SIGTERM
+unmounts. A stale mount left at DIR by a killed run is cleared first.
+
+Options:
+  --led NAME          add a memory-backed LED NAME with max_brightness 255
+                      (repeatable; without --led a default set is mounted)
+  --hz N              kernel tick rate CONFIG_HZ: 100, 250 (default), 300, 1000
+  --kernel V          kernel ABI to emulate: 4.20, 6.1 (default), mainline
+  --trace FILE        append every brightness change to FILE as JSON lines:
+                      {"t":MS,"led":NAME,"brightness":VALUE}
+  --allow-other       let other users use the mount (FUSE allow_other)
+  -h, --help          this help
+
+Example:
+  ledfs mount ./leds --led oracle
+  echo pattern > ./leds/oracle/trigger
+  echo 0 1000 255 2000 > ./leds/oracle/pattern
+`
+
+export interface MountConfig {
+  dir: string
+  leds: LedSpec[]
+  hz: number
+  kernel: '4.20' | '6.1' | 'mainline'
+  trace?: string
+  allowOther: boolean
+}
+
+export function parseMountArgs (argv: string[]): MountConfig {
+  const p = parseArgs(argv, {
+    led: { value: true, repeat: true },
+    hz: { value: true },
+    kernel: { value: true },
+    trace: { value: true },
+    'allow-other': { value: false },
+    help: { value: false }
+  }, 'mount')
+  if (p.positionals.length !== 1) throw new UsageError(`mount takes one directory (got ${p.positionals.length === 0 ? 'none' : p.positionals.join(' ')}); usage: ledfs mount DIR [options]`)
+  const hzText = one(p, 'hz') ?? '250'
+  const hz = /^[0-9]+$/.test(hzText) ? Number(hzText) : NaN
+  if (!isSupportedHz(hz)) throw new UsageError(`--hz must be one of 100, 250, 300, 1000 (got "${hzText}")`)
+  const kernel = one(p, 'kernel') ?? '6.1'
+  if (!isProfileName(kernel)) throw new UsageError(`--kernel must be 4.20, 6.1 or mainline (got "${kernel}")`)
+  const names = p.options.get('led') ?? []
+  const leds: LedSpec[] = names.length === 0 ? defaultLeds() : names.map(n => ({ name: n, maxBrightness: 255 }))
+  return { dir: p.positionals[0], leds, hz, kernel, trace: one(p, 'trace'), allowOther: p.options.has('allow-other') }
+}
+
+export async function mountCommand (argv: string[]): Promise<number> {
+  const cfg = parseMountArgs(argv)
+  let system: LedSystem
+  try {
+    system = new LedSystem({ leds: cfg.leds, hz: cfg.hz, kernel: cfg.kernel })
+  } catch (e) {
+    throw new UsageError((e as Error).message)
+  }
+  if (cfg.trace !== undefined) {
+    const file = resolve(cfg.trace)
+    try { closeSync(openSync(file, 'a')) } catch (e) {
+      system.dispose()
+      throw new UsageError(`cannot write the trace file ${file}: ${(e as Error).message}`)
+    }
+    system.timeline.addSink(jsonlFileSink(file))
+  }
+  let mount: FuseMount
+  try {
+    mount = await FuseMount.mount(cfg.dir, system.kernfs, { allowOther: cfg.allowOther })
+  } catch (e) {
+    system.dispose()
+    throw e
+  }
+  process.stdout.write(`ledfs: mounted ${system.ledNames().length} LED${system.ledNames().length === 1 ? '' : 's'} at ${mount.dir} (kernel ${cfg.kernel}, HZ ${cfg.hz}): ${system.ledNames().join(', ')}\n`)
+
+  return await new Promise<number>((resolveExit) => {
+    let stopping = false
+    const stop = (code: number): void => {
+      if (stopping) return
+      stopping = true
+      mount.unmount().catch((e: Error) => {
+        process.stderr.write(`ledfs: unmount failed: ${e.message}; run \`fusermount -uz ${mount.dir}\`\n`)
+        code = 1
+      }).finally(() => {
+        system.dispose()
+        resolveExit(code)
+      })
+    }
+    process.once('SIGINT', () => stop(0))
+    process.once('SIGTERM', () => stop(0))
+    process.once('SIGHUP', () => stop(0))
+  })
+}

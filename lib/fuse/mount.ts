@@ -1,0 +1,141 @@
+import { execFileSync } from 'node:child_process'
+import { existsSync, readFileSync, statSync } from 'node:fs'
+import { resolve } from 'node:path'
+import type { Kernfs } from '../sysfs/kernfs'
+import { makeFuseOps } from './adapter'
+
+/** A failure a user can fix; `message` is one line that says how. */
+export class MountError extends Error {
+  constructor (message: string) {
+    super(message)
+    this.name = 'MountError'
+  }
+}
+
+export interface MountOptions {
+  /** Let other users see the mount (needs user_allow_other in /etc/fuse.conf when not root). */
+  allowOther?: boolean
+  log?: (msg: string) => void
+}
+
+interface FuseInstance {
+  mount (cb: (err: Error | null) => void): void
+  unmount (cb: (err: Error | null) => void): void
+  _fuseOptions (): string
+}
+
+type FuseCtor = (new (mnt: string, ops: object, opts: object) => FuseInstance) & {
+  unmount: (mnt: string, cb: (err: Error | null) => void) => void
+}
+
+function loadFuse (): FuseCtor {
+  if (!existsSync('/dev/fuse')) {
+    throw new MountError('FUSE is not available: /dev/fuse is missing (load the module with `modprobe fuse`, or in a container run with --device /dev/fuse --cap-add SYS_ADMIN)')
+  }
+  try {
+    execFileSync('fusermount', ['-V'], { stdio: 'ignore' })
+  } catch {
+    throw new MountError('FUSE is not available: fusermount was not found (install it: `apt-get install fuse`, or run `make deps`)')
+  }
+  let Base: FuseCtor
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    Base = require('fuse-native') as FuseCtor
+  } catch (e) {
+    const why = e instanceof Error ? e.message.split('\n')[0] : String(e)
+    throw new MountError(`FUSE is not available: the fuse-native binding did not load (${why}); install libfuse 2: \`apt-get install libfuse2\`, or run \`make deps\``)
+  }
+  return Base
+}
+
+/** Mount options ledfs needs beyond what fuse-native exposes by name. */
+const EXTRA_OPTIONS = [
+  // Every read and write goes to the handlers: no page cache, one write(2) = one store().
+  'direct_io',
+  // Files come and go with triggers, and attributes may change on chmod: look everything up afresh.
+  'entry_timeout=0', 'attr_timeout=0', 'negative_timeout=0'
+]
+
+function mountsAt (dir: string): boolean {
+  try {
+    const lines = readFileSync('/proc/self/mountinfo', 'utf8').split('\n')
+    return lines.some(l => l.split(' ')[4] === dir.replace(/ /g, '\\040'))
+  } catch {
+    return false
+  }
+}
+
+/**
+ * Check DIR and clear a stale FUSE mount left there by a killed run
+ * (stat fails with ENOTCONN). A live mount is an error, not something to steal.
+ */
+export function prepareMountpoint (dir: string, log: (msg: string) => void): string {
+  const abs = resolve(dir)
+  let st
+  try {
+    st = statSync(abs)
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code
+    if (code === 'ENOTCONN' || code === 'ECONNABORTED') {
+      log(`clearing a stale mount at ${abs} left by an earlier run`)
+      try {
+        execFileSync('fusermount', ['-uz', abs], { stdio: 'ignore' })
+      } catch {
+        try { execFileSync('umount', ['-l', abs], { stdio: 'ignore' }) } catch {
+          throw new MountError(`${abs} holds a stale mount that could not be removed: run \`fusermount -uz ${abs}\` as its owner or root`)
+        }
+      }
+      return prepareMountpoint(abs, log)
+    }
+    if (code === 'ENOENT') throw new MountError(`mount point ${abs} does not exist: create it with \`mkdir -p ${abs}\``)
+    throw new MountError(`cannot use mount point ${abs}: ${(e as Error).message}`)
+  }
+  if (!st.isDirectory()) throw new MountError(`mount point ${abs} is not a directory: give a directory (for example \`mkdir -p ./leds\`)`)
+  if (mountsAt(abs)) throw new MountError(`${abs} is already a mount point (is another ledfs running there?): unmount it with \`fusermount -u ${abs}\` or choose another directory`)
+  return abs
+}
+
+/** A live FUSE mount of a kernfs tree. */
+export class FuseMount {
+  private fuse: FuseInstance | null = null
+  private constructor (readonly dir: string) {}
+
+  static async mount (dir: string, fs: Kernfs, opts: MountOptions = {}): Promise<FuseMount> {
+    const log = opts.log ?? ((m: string) => console.error(`ledfs: ${m}`))
+    const Base = loadFuse()
+    const abs = prepareMountpoint(dir, log)
+    class LedFuse extends (Base as unknown as new (mnt: string, ops: object, opts: object) => FuseInstance) {
+      override _fuseOptions (): string {
+        const base = super._fuseOptions()
+        const extra = EXTRA_OPTIONS.join(',')
+        return base === '' ? `-o${extra}` : `${base},${extra}`
+      }
+    }
+    const m = new FuseMount(abs)
+    const fuse = new LedFuse(abs, makeFuseOps(fs, log), {
+      fsname: 'ledfs',
+      subtype: 'ledfs',
+      allowOther: opts.allowOther === true,
+      timeout: false
+    })
+    await new Promise<void>((resolve, reject) => {
+      fuse.mount((err) => {
+        if (err === null || err === undefined) { resolve(); return }
+        reject(new MountError(`mounting at ${abs} failed: ${err.message}${opts.allowOther === true ? ' (allow_other needs root or user_allow_other in /etc/fuse.conf)' : ''}`))
+      })
+    })
+    m.fuse = fuse
+    return m
+  }
+
+  get mounted (): boolean { return this.fuse !== null }
+
+  async unmount (): Promise<void> {
+    const fuse = this.fuse
+    if (fuse === null) return
+    this.fuse = null
+    await new Promise<void>((resolve, reject) => {
+      fuse.unmount((err) => { if (err === null || err === undefined) resolve(); else reject(err) })
+    })
+  }
+}
