@@ -52,6 +52,10 @@ function loadFuse (): FuseCtor {
 const EXTRA_OPTIONS = [
   // Every read and write goes to the handlers: no page cache, one write(2) = one store().
   'direct_io',
+  // Without these libfuse 2 splits a write into 4 KiB requests, and a 4097-byte
+  // write(2) would reach store() twice. With them a write is one request up to
+  // 128 KiB; past that the kernel stops at our short (4096-byte) answer.
+  'big_writes', 'max_write=131072',
   // Files come and go with triggers, and attributes may change on chmod: look everything up afresh.
   'entry_timeout=0', 'attr_timeout=0', 'negative_timeout=0'
 ]

@@ -91,15 +91,17 @@ export class Kernfs {
     return node.target
   }
 
-  /** kernfs_fop_open(): a file opened for reading needs a show, for writing a store and a write bit. */
+  /**
+   * kernfs_fop_open(): opening for reading needs a read bit in the mode, for
+   * writing a write bit (whoever asks: root included). Whether the attribute
+   * has a show or store only matters when it is called (EIO).
+   */
   open (node: SysfsNode, flags: OpenFlags): OpenFile {
     if (node.kind === 'dir') throw new KernelError('EISDIR')
     if (node.kind === 'symlink') throw new KernelError('ELOOP')
     if (!node.active) throw new KernelError('ENOENT')
-    const canRead = node.kind === 'text' ? node.show !== undefined : node.read !== undefined
-    const canWrite = node.kind === 'text' ? node.store !== undefined : node.write !== undefined
-    if (flags.read && !canRead) throw new KernelError('EACCES')
-    if (flags.write && (!canWrite || (node.mode & 0o222) === 0)) throw new KernelError('EACCES')
+    if (flags.read && (node.mode & 0o444) === 0) throw new KernelError('EACCES')
+    if (flags.write && (node.mode & 0o222) === 0) throw new KernelError('EACCES')
     return new OpenFile(node, flags)
   }
 

@@ -1,0 +1,45 @@
+# ledfs: every target installs what it needs on a fresh Debian/Ubuntu machine.
+SHELL := /bin/bash
+.DEFAULT_GOAL := build
+
+# Root runs apt-get directly; anyone else through sudo.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+LEDS_DIR ?= leds
+
+.PHONY: deps system-deps build test run clean conformance bench check-fuse
+
+## system-deps: the Debian packages FUSE needs (libfuse 2 for the binding, fusermount to unmount).
+system-deps:
+	@if ! /sbin/ldconfig -p | grep -q 'libfuse\.so\.2 ' || ! command -v fusermount >/dev/null; then \
+	  echo "make: installing FUSE packages (fuse, libfuse2)"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fuse libfuse2 >/dev/null; \
+	fi
+
+## node_modules: exactly what package-lock.json says.
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+deps: system-deps node_modules/.package-lock.json
+
+build: deps
+	npx tsc -p tsconfig.json
+
+## test: unit tests, FUSE integration tests and the recorded kernel transcripts.
+test: build check-fuse
+	npx tap
+
+check-fuse:
+	@[ -e /dev/fuse ] || { echo "make: /dev/fuse is missing: load the fuse module (modprobe fuse) or give the container the device"; exit 1; }
+
+## run: mount the default LEDs at ./leds in the foreground.
+run: build check-fuse
+	@mkdir -p $(LEDS_DIR)
+	@echo "In another shell try:"
+	@echo "  cd $(LEDS_DIR)/ledfs:green:status; cat trigger; echo pattern > trigger"
+	@echo "  echo 0 1000 255 2000 > pattern; cat pattern; echo 3 > repeat; cat brightness"
+	@echo "Stop with Ctrl-C."
+	./bin/ledfs mount $(LEDS_DIR)
+
+clean:
+	rm -rf dist .tap

@@ -1,0 +1,48 @@
+import { KernelError } from '../../lib/abi/errno'
+import { VirtualClock } from '../../lib/clock/virtual-clock'
+import type { ProfileName } from '../../lib/profiles'
+import { LedSystem, type LedSpec } from '../../lib/system'
+
+/** Result of one write(2) as a script would see it: bytes written or the errno name. */
+export type WriteResult = number | string
+
+/**
+ * A system on a virtual clock with helpers that go through the same kernfs
+ * calls the FUSE adapter makes (open, one write, read to EOF, close).
+ */
+export function virtualSystem (opts: { leds?: LedSpec[], kernel?: ProfileName, hz?: number } = {}): {
+  sys: LedSystem
+  clock: VirtualClock
+  write: (path: string, data: string | Buffer) => WriteResult
+  read: (path: string) => string
+} {
+  const clock = new VirtualClock()
+  const sys = new LedSystem({ leds: opts.leds ?? [{ name: 'oracle' }], clock, kernel: opts.kernel, hz: opts.hz, warn: () => {} })
+  const write = (path: string, data: string | Buffer): WriteResult => {
+    try {
+      const of = sys.kernfs.open(sys.kernfs.lookup(path), { read: false, write: true })
+      return sys.kernfs.write(of, typeof data === 'string' ? Buffer.from(data, 'latin1') : data, 0)
+    } catch (e) {
+      if (e instanceof KernelError) return e.code
+      throw e
+    }
+  }
+  const read = (path: string): string => {
+    try {
+      const of = sys.kernfs.open(sys.kernfs.lookup(path), { read: true, write: false })
+      let out = ''
+      let pos = 0
+      for (;;) {
+        const b = sys.kernfs.read(of, pos, 65536)
+        if (b.length === 0) break
+        out += b.toString('latin1')
+        pos += b.length
+      }
+      return out
+    } catch (e) {
+      if (e instanceof KernelError) return e.code
+      throw e
+    }
+  }
+  return { sys, clock, write, read }
+}
