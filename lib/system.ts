@@ -11,6 +11,7 @@ import { DEFAULT_PROFILE, PROFILES, type KernelProfile, type ProfileName } from 
 import { Kernfs } from './sysfs/kernfs'
 import { dirNode, type DirNode } from './sysfs/nodes'
 import { Timeline } from './timeline/timeline'
+import { debianBuiltinTriggers } from './triggers/builtin'
 import { PatternTrigger } from './triggers/pattern'
 
 export interface LedSpec {
@@ -70,6 +71,7 @@ export class LedSystem {
     this.timeline = new Timeline(opts.maxTimelineEvents)
     this.warn = opts.warn ?? ((msg) => { console.error(`ledfs: ${msg}`) })
     this.wheel.onError = (err) => this.warn(`timer callback failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`)
+    for (const t of debianBuiltinTriggers()) this.registry.register(t)
     this.registry.register(new PatternTrigger((led, msg) => this.warn(`${led.name}: ${msg}`)))
     this.root = dirNode('', () => [...this.leds.values()].map(e => e.dir.node))
     this.kernfs = new Kernfs(this.root)

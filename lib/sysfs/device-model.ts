@@ -1,4 +1,5 @@
 import { KernelError } from '../abi/errno'
+import { sysfsStreq } from '../abi/sysfs'
 import { dirNode, textAttr, type DirNode, type SysfsNode, type TextAttribute } from './nodes'
 
 /** The actions a device's uevent file accepts, in the kernel's order. */
@@ -65,16 +66,30 @@ export function ueventAttr (): TextAttribute {
   return textAttr('uevent', 0o644, { show: () => '', store: storeUevent })
 }
 
-/** The power/ directory of a device that does not use runtime PM. */
+/** A choice between fixed words, compared as sysfs_streq does. */
+function choiceAttr (name: string, choices: string[], initial: string): SysfsNode {
+  let value = initial
+  return textAttr(name, 0o644, {
+    show: () => `${value}\n`,
+    store: (b) => {
+      const hit = choices.find(c => sysfsStreq(b, c))
+      if (hit === undefined) throw new KernelError('EINVAL')
+      value = hit
+      return b.length
+    }
+  })
+}
+
+/** The power/ directory of a device that does not use runtime PM; its two switches keep what is written. */
 export function powerDir (): DirNode {
   const ro = (name: string, text: string): SysfsNode => textAttr(name, 0o444, { show: () => text })
   const entries: SysfsNode[] = [
-    textAttr('async', 0o644, { show: () => 'disabled\n', store: () => { throw new KernelError('EINVAL') } }),
+    choiceAttr('async', ['enabled', 'disabled'], 'disabled'),
     textAttr('autosuspend_delay_ms', 0o644, {
       show: () => { throw new KernelError('EIO') },
       store: () => { throw new KernelError('EIO') }
     }),
-    textAttr('control', 0o644, { show: () => 'auto\n', store: (b) => b.length }),
+    choiceAttr('control', ['auto', 'on'], 'auto'),
     ro('runtime_active_kids', '0\n'),
     ro('runtime_active_time', '0\n'),
     ro('runtime_enabled', 'disabled\n'),

@@ -1,0 +1,27 @@
+import type { LedClassdev } from '../led/led-core'
+import type { LedTrigger } from '../led/led-triggers'
+
+/**
+ * A trigger driven by events from elsewhere in the kernel (keyboard lock
+ * state, disk activity, CPU activity, panic): it has no files and no timer.
+ * Selecting it sets the LED to the trigger's last event brightness;
+ * event() sets every LED on the trigger (led_trigger_event).
+ */
+export class SimpleTrigger implements LedTrigger {
+  private readonly leds = new Set<LedClassdev>()
+  constructor (readonly name: string, private brightness = 0) {}
+
+  activate (led: LedClassdev): void {
+    this.leds.add(led)
+    led.setBrightness(this.brightness)
+  }
+
+  deactivate (led: LedClassdev): void {
+    this.leds.delete(led)
+  }
+
+  event (brightness: number): void {
+    this.brightness = brightness
+    for (const led of this.leds) led.setBrightness(brightness)
+  }
+}
