@@ -1,9 +1,13 @@
-import type { LedSpec } from './system'
+import type { LedDecl } from './config'
 
-/** The LEDs a mount gets when none are named: names in the kernel's devicename:color:function style. */
-export function defaultLeds (): LedSpec[] {
+/**
+ * The LEDs a mount gets when none are named, one of each kind that works on
+ * any machine: a plain memory LED and a mock SC27xx breathing light (which
+ * has hw_pattern). Names follow the kernel's devicename:color:function style.
+ */
+export function defaultLeds (): LedDecl[] {
   return [
-    { name: 'ledfs:green:status', maxBrightness: 255 },
-    { name: 'ledfs:red:power', maxBrightness: 1 }
+    { name: 'ledfs:green:status', maxBrightness: 255, driver: { kind: 'memory' } },
+    { name: 'sc27xx:white:breath', maxBrightness: 255, driver: { kind: 'sc27xx' } }
   ]
 }

@@ -1,6 +1,7 @@
 import { mountCommand, MOUNT_HELP } from './mount'
 import { UsageError } from './args'
 import { MountError } from '../fuse/mount'
+import { ConfigError } from '../config'
 
 const HELP = `ledfs - the Linux LED class sysfs ABI (with the pattern trigger) as a FUSE filesystem
 
@@ -37,7 +38,7 @@ export async function main (argv: string[]): Promise<number> {
   try {
     return await c.run(rest)
   } catch (e) {
-    if (e instanceof UsageError || e instanceof MountError) {
+    if (e instanceof UsageError || e instanceof MountError || e instanceof ConfigError) {
       process.stderr.write(`ledfs: ${e.message}\n`)
       return 2
     }

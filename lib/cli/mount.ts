@@ -1,10 +1,11 @@
 import { closeSync, openSync } from 'node:fs'
 import { resolve } from 'node:path'
+import { instantiate, loadConfig, parseLedOption, type LedDecl } from '../config'
 import { defaultLeds } from '../default-leds'
 import { FuseMount } from '../fuse/mount'
 import { isSupportedHz } from '../kernel-time/jiffies'
 import { isProfileName } from '../profiles'
-import { LedSystem, type LedSpec } from '../system'
+import { LedSystem } from '../system'
 import { jsonlFileSink } from '../timeline/timeline'
 import { one, parseArgs, UsageError } from './args'
 
@@ -15,8 +16,14 @@ line on stdout says when the mount is ready. Ctrl-C (SIGINT) or SIGTERM
 unmounts. A stale mount left at DIR by a killed run is cleared first.
 
 Options:
-  --led NAME          add a memory-backed LED NAME with max_brightness 255
-                      (repeatable; without --led a default set is mounted)
+  --led NAME[=DRIVER] add an LED (repeatable). DRIVER: memory (default,
+                      max_brightness 255), sc27xx (a mock SC27xx breathing
+                      light with hw_pattern), sysfs:PATH (drive the real LED
+                      directory PATH, e.g. sysfs:/sys/class/leds/input0::capslock;
+                      its trigger and brightness are restored on exit)
+  --config FILE       LEDs (and hz, kernel) from a JSON file; see docs/config.md
+                      Without --led or --config a default set is mounted:
+                      ledfs:green:status (memory) and sc27xx:white:breath.
   --hz N              kernel tick rate CONFIG_HZ: 100, 250 (default), 300, 1000
   --kernel V          kernel ABI to emulate: 4.20, 6.1 (default), mainline
   --trace FILE        append every brightness change to FILE as JSON lines:
@@ -32,7 +39,7 @@ Example:
 
 export interface MountConfig {
   dir: string
-  leds: LedSpec[]
+  leds: LedDecl[]
   hz: number
   kernel: '4.20' | '6.1' | 'mainline'
   trace?: string
@@ -42,6 +49,7 @@ export interface MountConfig {
 export function parseMountArgs (argv: string[]): MountConfig {
   const p = parseArgs(argv, {
     led: { value: true, repeat: true },
+    config: { value: true },
     hz: { value: true },
     kernel: { value: true },
     trace: { value: true },
@@ -49,22 +57,31 @@ export function parseMountArgs (argv: string[]): MountConfig {
     help: { value: false }
   }, 'mount')
   if (p.positionals.length !== 1) throw new UsageError(`mount takes one directory (got ${p.positionals.length === 0 ? 'none' : p.positionals.join(' ')}); usage: ledfs mount DIR [options]`)
-  const hzText = one(p, 'hz') ?? '250'
+  const configPath = one(p, 'config')
+  const file = configPath !== undefined ? loadConfig(configPath) : undefined
+  const hzText = one(p, 'hz') ?? String(file?.hz ?? 250)
   const hz = /^[0-9]+$/.test(hzText) ? Number(hzText) : NaN
   if (!isSupportedHz(hz)) throw new UsageError(`--hz must be one of 100, 250, 300, 1000 (got "${hzText}")`)
-  const kernel = one(p, 'kernel') ?? '6.1'
+  const kernel = one(p, 'kernel') ?? file?.kernel ?? '6.1'
   if (!isProfileName(kernel)) throw new UsageError(`--kernel must be 4.20, 6.1 or mainline (got "${kernel}")`)
-  const names = p.options.get('led') ?? []
-  const leds: LedSpec[] = names.length === 0 ? defaultLeds() : names.map(n => ({ name: n, maxBrightness: 255 }))
-  return { dir: p.positionals[0], leds, hz, kernel, trace: one(p, 'trace'), allowOther: p.options.has('allow-other') }
+  const leds = [...(file?.leds ?? []), ...(p.options.get('led') ?? []).map(parseLedOption)]
+  const names = new Set<string>()
+  for (const l of leds) {
+    if (names.has(l.name)) throw new UsageError(`LED "${l.name}" is defined twice`)
+    names.add(l.name)
+  }
+  return { dir: p.positionals[0], leds: leds.length === 0 ? defaultLeds() : leds, hz, kernel, trace: one(p, 'trace'), allowOther: p.options.has('allow-other') }
 }
 
 export async function mountCommand (argv: string[]): Promise<number> {
   const cfg = parseMountArgs(argv)
+  const warn = (msg: string): void => { process.stderr.write(`ledfs: ${msg}\n`) }
+  const specs = instantiate(cfg.leds, warn)
   let system: LedSystem
   try {
-    system = new LedSystem({ leds: cfg.leds, hz: cfg.hz, kernel: cfg.kernel })
+    system = new LedSystem({ leds: specs, hz: cfg.hz, kernel: cfg.kernel, warn })
   } catch (e) {
+    for (const s of specs) s.driver?.dispose?.()
     throw new UsageError((e as Error).message)
   }
   if (cfg.trace !== undefined) {
@@ -100,5 +117,10 @@ export async function mountCommand (argv: string[]): Promise<number> {
     process.once('SIGINT', () => stop(0))
     process.once('SIGTERM', () => stop(0))
     process.once('SIGHUP', () => stop(0))
+    // A bug must not leave a real LED taken over or a dead mount behind.
+    process.on('uncaughtException', (e) => {
+      warn(`internal error, shutting down: ${e.stack ?? e.message}`)
+      stop(1)
+    })
   })
 }

@@ -39,6 +39,9 @@ import { constants as osConstants } from 'node:os'
 import { spawnSync } from 'node:child_process'
 import { performance } from 'node:perf_hooks'
 
+/** sysfs cuts writes at one page: the only case where a write(2) is short. */
+const PAGE = 4096
+
 export type ProbeRecord = Record<string, unknown>
 
 export interface ProbeOptions {
@@ -449,11 +452,33 @@ class Probe {
       if (pos + BigInt(data.length) > LLONG_MAX) { this.errno = h.writable ? EINVAL : EBADF; return -1 }
       if (pos > MAX_SAFE) throw new Error(`probe.ts: pwrite at offset ${pos} cannot be issued from Node (offsets above 2^53-1)`)
     }
+    // Node retries a short write until everything is written (libuv), which would turn
+    // one write(2) into several. sysfs writes short only when it cuts a write at one
+    // page, so writes over a page go through exactly one os.write in a python child
+    // that shares this open file (and so its offset).
+    if (data.length > PAGE) return this.singleWriteViaChild(h, data, pos)
     try {
       return fs.writeSync(h.fd, data, 0, data.length, pos === null ? null : Number(pos))
     } catch (e) {
       return this.fail(e)
     }
+  }
+
+  private singleWriteViaChild (h: FdState, data: Buffer, pos: bigint | null): number {
+    const script = [
+      'import os, sys',
+      'data = sys.stdin.buffer.read()',
+      'try:',
+      `    n = ${pos === null ? 'os.write(3, data)' : `os.pwrite(3, data, ${pos.toString()})`}`,
+      '    print(n)',
+      'except OSError as e:',
+      '    print(-e.errno)'
+    ].join('\n')
+    const r = spawnSync('python3', ['-c', script], { input: data, stdio: ['pipe', 'pipe', 'pipe', h.fd], encoding: 'utf8' })
+    if (r.status !== 0) throw new Error(`probe.ts: python3 single write failed: ${r.stderr}`)
+    const n = Number(r.stdout.trim())
+    if (n < 0) { this.errno = -n; return -1 }
+    return n
   }
 
   /** read(2) at the fd's (emulated) position */

@@ -1,0 +1,71 @@
+import t from 'tap'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { compareTranscripts, readJsonl } from '../support/compare'
+import { startMount } from '../support/mount'
+import { runProbe } from '../support/probe'
+
+/**
+ * Replays every recorded case through a real mount and compares the result
+ * with what the kernel answered, by the oracle's comparison rules:
+ *   6.1      cases/*.txt against kernel-6.1/*.jsonl, mounted with --kernel 6.1
+ *   4.20     against kernel-4.20/*.jsonl (the seed patch's trigger run on a real kernel)
+ *   mainline against the 6.1 transcripts, where mainline's only visible
+ *            change is one more file (hr_pattern) next to pattern and repeat
+ * The ops that may differ are listed in known-differences.json with the
+ * reason; the test fails if any other op differs, and also if a listed one
+ * stops differing (so the list cannot go stale).
+ */
+
+const HERE = __dirname
+const cases = readdirSync(join(HERE, 'cases')).filter(f => f.endsWith('.txt')).map(f => f.slice(0, -4)).sort()
+const known = JSON.parse(readFileSync(join(HERE, 'known-differences.json'), 'utf8')) as {
+  differences: Array<{ profiles: string[], case: string, op: number, why: string }>
+}
+
+type Rec = Record<string, unknown>
+
+/** The 6.1 transcript as mainline answers it: hr_pattern listed wherever pattern is. */
+function asMainline (records: Rec[]): Rec[] {
+  return records.map(r => {
+    if ((r.op === 'ls' || r.op === 'lsdir') && Array.isArray(r.entries) && r.entries.includes('pattern')) {
+      const entries = [...(r.entries as string[]), 'hr_pattern'].sort()
+      return { ...r, entries, ret: entries.length }
+    }
+    return r
+  })
+}
+
+const plans: Array<{ profile: '6.1' | '4.20' | 'mainline', dir: string, transform?: (r: Rec[]) => Rec[] }> = [
+  { profile: '6.1', dir: 'kernel-6.1' },
+  { profile: '4.20', dir: 'kernel-4.20' },
+  { profile: 'mainline', dir: 'kernel-6.1', transform: asMainline }
+]
+
+let totalOps = 0
+for (const plan of plans) {
+  for (const name of cases) {
+    const golden = join(HERE, plan.dir, `${name}.jsonl`)
+    if (!existsSync(golden)) continue
+    t.test(`${name} (${plan.profile})`, async t => {
+      const expected = (plan.transform ?? ((r: Rec[]) => r))(readJsonl(golden) as Rec[])
+      const m = await startMount(['--led', 'oracle', '--kernel', plan.profile])
+      let got: Rec[]
+      try {
+        got = await runProbe(m.ledDir('oracle'), readFileSync(join(HERE, 'cases', `${name}.txt`))) as Rec[]
+      } finally {
+        await m.stop()
+      }
+      const r = compareTranscripts(expected, got)
+      totalOps += r.total
+      const allowed = known.differences.filter(d => d.case === name && d.profiles.includes(plan.profile)).map(d => d.op).sort((a, b) => a - b)
+      const differing = r.mismatches.map(line => Number(/^#(\d+)/.exec(line)?.[1])).filter((n, i, a) => a.indexOf(n) === i).sort((a, b) => a - b)
+      t.same(differing, allowed, `ops that differ from the kernel: ${r.mismatches.join(' | ') || 'none'}`)
+      t.equal(r.identical, r.total - allowed.length, `${r.identical}/${r.total} ops identical`)
+    })
+  }
+}
+
+t.test('the suite is big enough to mean something', async t => {
+  t.ok(totalOps >= 300, `${totalOps} ops compared`)
+})
