@@ -1,4 +1,5 @@
 import { mountCommand, MOUNT_HELP } from './mount'
+import { clockCommand, CLOCK_HELP, inspectCommand, INSPECT_HELP, timelineCommand, TIMELINE_HELP } from './control'
 import { UsageError } from './args'
 import { MountError } from '../fuse/mount'
 import { ConfigError } from '../config'
@@ -7,13 +8,19 @@ const HELP = `ledfs - the Linux LED class sysfs ABI (with the pattern trigger) a
 
 Usage:
   ledfs mount DIR [options]     mount an emulated /sys/class/leds at DIR (foreground)
+  ledfs clock DIR now|advance MS  read or advance the virtual clock of a running mount
+  ledfs inspect DIR LED         show an LED backend's state (e.g. SC27xx registers)
+  ledfs timeline DIR            print the recorded brightness timeline
   ledfs help [COMMAND]          show help (also: ledfs COMMAND --help)
   ledfs --version
 
 ${MOUNT_HELP}`
 
 const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>, help: string }> = {
-  mount: { run: mountCommand, help: MOUNT_HELP }
+  mount: { run: mountCommand, help: MOUNT_HELP },
+  clock: { run: clockCommand, help: CLOCK_HELP },
+  inspect: { run: inspectCommand, help: INSPECT_HELP },
+  timeline: { run: timelineCommand, help: TIMELINE_HELP }
 }
 
 export async function main (argv: string[]): Promise<number> {

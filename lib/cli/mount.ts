@@ -2,6 +2,9 @@ import { closeSync, openSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { instantiate, loadConfig, parseLedOption, type LedDecl } from '../config'
 import { defaultLeds } from '../default-leds'
+import { VirtualClock } from '../clock/virtual-clock'
+import { controlSocketPath } from '../control/protocol'
+import { ControlServer } from '../control/server'
 import { FuseMount } from '../fuse/mount'
 import { isSupportedHz } from '../kernel-time/jiffies'
 import { isProfileName } from '../profiles'
@@ -26,6 +29,8 @@ Options:
                       ledfs:green:status (memory) and sc27xx:white:breath.
   --hz N              kernel tick rate CONFIG_HZ: 100, 250 (default), 300, 1000
   --kernel V          kernel ABI to emulate: 4.20, 6.1 (default), mainline
+  --clock real|virtual  real time (default), or virtual time that only moves
+                      when told: ledfs clock DIR advance MS
   --trace FILE        append every brightness change to FILE as JSON lines:
                       {"t":MS,"led":NAME,"brightness":VALUE}
   --allow-other       let other users use the mount (FUSE allow_other)
@@ -44,6 +49,7 @@ export interface MountConfig {
   kernel: '4.20' | '6.1' | 'mainline'
   trace?: string
   allowOther: boolean
+  clock: 'real' | 'virtual'
 }
 
 export function parseMountArgs (argv: string[]): MountConfig {
@@ -53,6 +59,7 @@ export function parseMountArgs (argv: string[]): MountConfig {
     hz: { value: true },
     kernel: { value: true },
     trace: { value: true },
+    clock: { value: true },
     'allow-other': { value: false },
     help: { value: false }
   }, 'mount')
@@ -70,7 +77,9 @@ export function parseMountArgs (argv: string[]): MountConfig {
     if (names.has(l.name)) throw new UsageError(`LED "${l.name}" is defined twice`)
     names.add(l.name)
   }
-  return { dir: p.positionals[0], leds: leds.length === 0 ? defaultLeds() : leds, hz, kernel, trace: one(p, 'trace'), allowOther: p.options.has('allow-other') }
+  const clock = one(p, 'clock') ?? 'real'
+  if (clock !== 'real' && clock !== 'virtual') throw new UsageError(`--clock must be real or virtual (got "${clock}")`)
+  return { dir: p.positionals[0], leds: leds.length === 0 ? defaultLeds() : leds, hz, kernel, trace: one(p, 'trace'), allowOther: p.options.has('allow-other'), clock }
 }
 
 export async function mountCommand (argv: string[]): Promise<number> {
@@ -79,7 +88,7 @@ export async function mountCommand (argv: string[]): Promise<number> {
   const specs = instantiate(cfg.leds, warn)
   let system: LedSystem
   try {
-    system = new LedSystem({ leds: specs, hz: cfg.hz, kernel: cfg.kernel, warn })
+    system = new LedSystem({ leds: specs, hz: cfg.hz, kernel: cfg.kernel, warn, clock: cfg.clock === 'virtual' ? new VirtualClock() : undefined })
   } catch (e) {
     for (const s of specs) s.driver?.dispose?.()
     throw new UsageError((e as Error).message)
@@ -94,18 +103,25 @@ export async function mountCommand (argv: string[]): Promise<number> {
   }
   let mount: FuseMount
   try {
-    mount = await FuseMount.mount(cfg.dir, system.kernfs, { allowOther: cfg.allowOther })
+    mount = await FuseMount.mount(cfg.dir, system.kernfs, { allowOther: cfg.allowOther, beforeOp: () => system.wheel.runDue() })
   } catch (e) {
     system.dispose()
     throw e
   }
-  process.stdout.write(`ledfs: mounted ${system.ledNames().length} LED${system.ledNames().length === 1 ? '' : 's'} at ${mount.dir} (kernel ${cfg.kernel}, HZ ${cfg.hz}): ${system.ledNames().join(', ')}\n`)
+  let control: ControlServer | undefined
+  try {
+    control = await ControlServer.listen(system, controlSocketPath(mount.dir))
+  } catch (e) {
+    warn(`control socket unavailable (${(e as Error).message}); \`ledfs clock\`/\`inspect\` will not reach this mount`)
+  }
+  process.stdout.write(`ledfs: mounted ${system.ledNames().length} LED${system.ledNames().length === 1 ? '' : 's'} at ${mount.dir} (kernel ${cfg.kernel}, HZ ${cfg.hz}, ${cfg.clock} clock): ${system.ledNames().join(', ')}\n`)
 
   return await new Promise<number>((resolveExit) => {
     let stopping = false
     const stop = (code: number): void => {
       if (stopping) return
       stopping = true
+      void control?.close()
       mount.unmount().catch((e: Error) => {
         process.stderr.write(`ledfs: unmount failed: ${e.message}; run \`fusermount -uz ${mount.dir}\`\n`)
         code = 1

@@ -15,6 +15,8 @@ export interface LedDriver {
   /** May rewrite the tuples (as a driver aligns durations); throws a KernelError to refuse. */
   patternSet? (led: LedClassdev, pattern: LedPattern[], repeat: number): void
   patternClear? (led: LedClassdev): void
+  /** The backend's own state for people and tests to look at (registers, target, errors). */
+  inspect? (): Record<string, unknown>
   /** Release what the backend holds (restore a real LED, close files). */
   dispose? (): void
 }

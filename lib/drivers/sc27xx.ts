@@ -447,6 +447,10 @@ export class Sc27xxDriver implements LedDriver {
     this.stopSampling()
   }
 
+  inspect (): Record<string, unknown> {
+    return { ...this.registers() }
+  }
+
   // ---- the hardware model -----------------------------------------------
 
   /** What the line's output does, from CTRL alone. */

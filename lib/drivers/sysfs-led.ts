@@ -83,6 +83,10 @@ export class SysfsLedDriver implements LedDriver {
     }
   }
 
+  inspect (): Record<string, unknown> {
+    return { target: this.dir, maxBrightness: this.maxBrightness, savedTrigger: this.savedTrigger, savedBrightness: this.savedBrightness, writeFailing: this.failed }
+  }
+
   /** Put the real LED back as it was found. Safe to call more than once. */
   dispose (): void {
     if (this.restored) return

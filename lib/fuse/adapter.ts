@@ -48,7 +48,7 @@ function parentOf (path: string): string {
  * Translates FUSE calls into kernfs calls. Holds only the open-file table;
  * every decision about what a call does is kernfs's.
  */
-export function makeFuseOps (fs: Kernfs, log: (msg: string) => void = (m) => console.error(`ledfs: ${m}`)): FuseOps {
+export function makeFuseOps (fs: Kernfs, log: (msg: string) => void = (m) => console.error(`ledfs: ${m}`), beforeOp?: () => void): FuseOps {
   const files = new Map<number, OpenFile>()
   let nextFh = 1
   const fail = (e: unknown): number => toErrno(e, log)
@@ -76,7 +76,7 @@ export function makeFuseOps (fs: Kernfs, log: (msg: string) => void = (m) => con
     throw new KernelError('EPERM')
   })
 
-  return {
+  const ops: FuseOps = {
     getattr (path, cb) {
       try { cb(0, fs.stat(fs.lookup(path))) } catch (e) { cb(fail(e)) }
     },
@@ -146,4 +146,15 @@ export function makeFuseOps (fs: Kernfs, log: (msg: string) => void = (m) => con
       cb(0, { bsize: 4096, frsize: 4096, blocks: 0, bfree: 0, bavail: 0, files: 0, ffree: 0, favail: 0, fsid: 0, flag: 0, namemax: 255 })
     }
   }
+  if (beforeOp === undefined) return ops
+  // Let the engine catch up first: when the event loop is busy with FUSE
+  // requests, a timer that is already due runs before the request is answered.
+  const wrapped: Record<string, unknown> = {}
+  for (const [name, fn] of Object.entries(ops)) {
+    wrapped[name] = (...args: unknown[]) => {
+      try { beforeOp() } catch (e) { log(`catching up timers failed: ${e instanceof Error ? e.message : String(e)}`) }
+      return (fn as (...a: unknown[]) => unknown)(...args)
+    }
+  }
+  return wrapped as unknown as FuseOps
 }

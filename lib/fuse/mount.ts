@@ -16,6 +16,8 @@ export interface MountOptions {
   /** Let other users see the mount (needs user_allow_other in /etc/fuse.conf when not root). */
   allowOther?: boolean
   log?: (msg: string) => void
+  /** Called before every FUSE request is handled (the engine catches up on due timers). */
+  beforeOp?: () => void
 }
 
 interface FuseInstance {
@@ -116,7 +118,7 @@ export class FuseMount {
       }
     }
     const m = new FuseMount(abs)
-    const fuse = new LedFuse(abs, makeFuseOps(fs, log), {
+    const fuse = new LedFuse(abs, makeFuseOps(fs, log, opts.beforeOp), {
       fsname: 'ledfs',
       subtype: 'ledfs',
       allowOther: opts.allowOther === true,

@@ -141,6 +141,15 @@ export class TimerWheel {
     return top
   }
 
+  /** Run every timer already due by the clock (also called ahead of a late wake-up). */
+  runDue (): void {
+    if (this.running >= 0 || this.hrRunning >= 0) return
+    const top = this.nextLive()
+    if (top === undefined || top.bucket * this.tick > this.clock.now()) return
+    if (this.wake !== undefined) this.clock.cancel(this.wake)
+    this.run()
+  }
+
   private run (): void {
     this.wake = undefined
     this.wakeAt = Infinity
