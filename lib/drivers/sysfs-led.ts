@@ -11,9 +11,9 @@ export class SysfsTargetError extends Error {
   }
 }
 
-/** One open + one write(2) + close, as `echo > file` does. */
+/** One open + one write(2) + close, as `echo > file` does (O_TRUNC: sysfs ignores it, plain files need it). */
 function writeOnce (path: string, text: string): void {
-  const fd = openSync(path, constants.O_WRONLY)
+  const fd = openSync(path, constants.O_WRONLY | constants.O_TRUNC)
   try {
     writeSync(fd, Buffer.from(text, 'latin1'))
   } finally {

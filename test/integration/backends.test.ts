@@ -1,0 +1,152 @@
+import t from 'tap'
+import { spawnSync } from 'node:child_process'
+import * as fs from 'node:fs'
+import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { CLI, startMount } from '../support/mount'
+
+const read = (p: string): string => readFileSync(p, 'latin1')
+const write = (p: string, s: string): void => { const fd = fs.openSync(p, 'w'); try { fs.writeSync(fd, s) } finally { fs.closeSync(fd) } }
+const sleep = async (ms: number): Promise<void> => await new Promise(resolve => setTimeout(resolve, ms))
+const errCode = (fn: () => unknown): string | undefined => { try { fn(); return undefined } catch (e) { return (e as NodeJS.ErrnoException).code } }
+function isMounted (dir: string): boolean {
+  return readFileSync('/proc/self/mountinfo', 'utf8').split('\n').some(l => l.split(' ')[4] === dir)
+}
+
+t.test('a sysfs-backed LED drives another ledfs mount and puts it back on SIGTERM', async t => {
+  const work = mkdtempSync(join(tmpdir(), 'ledfs-be-'))
+  const traceA = join(work, 'a.jsonl')
+  const a = await startMount(['--led', 'real', '--trace', traceA])
+  t.teardown(async () => { await a.stop() })
+  const real = a.ledDir('real')
+  write(join(real, 'brightness'), '42\n')
+  const b = await startMount(['--led', `drv=sysfs:${real}`])
+  t.equal(read(join(real, 'brightness')), '0\n', 'taken over: brightness 0')
+  t.match(read(join(real, 'trigger')), /^\[none\] /, 'taken over: trigger none')
+  t.equal(read(join(b.ledDir('drv'), 'max_brightness')), '255\n', 'max_brightness comes from the target')
+  const drv = b.ledDir('drv')
+  write(join(drv, 'trigger'), 'pattern\n')
+  write(join(drv, 'repeat'), '1\n')
+  write(join(drv, 'pattern'), '0 100 255 100\n')
+  await sleep(450)
+  t.equal(read(join(real, 'brightness')), '0\n')
+  t.equal(await b.stop(), 0)
+  t.equal(read(join(real, 'brightness')), '42\n', 'brightness restored')
+  const seen = read(traceA).trim().split('\n').map(l => (JSON.parse(l) as { brightness: number }).brightness)
+  t.same(seen, [42, 0, 127, 255, 128, 0, 42], 'the real LED saw the kernel sequence, then its own value again')
+})
+
+t.test('SIGTERM restores the real LED\'s trigger', async t => {
+  const a = await startMount(['--led', 'real'])
+  t.teardown(async () => { await a.stop() })
+  const real = a.ledDir('real')
+  write(join(real, 'trigger'), 'pattern\n')
+  write(join(real, 'pattern'), '9 1000 9 1000\n')
+  await sleep(30)
+  const b = await startMount(['--led', `drv=sysfs:${real}`])
+  t.equal(errCode(() => read(join(real, 'pattern'))), 'ENOENT', 'the target\'s trigger was set to none')
+  b.child.kill('SIGTERM')
+  t.equal(await b.stop(), 0)
+  t.match(read(join(real, 'trigger')), / \[pattern\]\n$/, 'trigger restored')
+})
+
+t.test('a target that goes away at run time is reported once; the emulated LED keeps working', async t => {
+  const a = await startMount(['--led', 'real'])
+  const real = a.ledDir('real')
+  const b = await startMount(['--led', `drv=sysfs:${real}`])
+  t.teardown(async () => { await b.stop() })
+  await a.stop()
+  const drv = b.ledDir('drv')
+  write(join(drv, 'brightness'), '10\n')
+  write(join(drv, 'brightness'), '20\n')
+  t.equal(read(join(drv, 'brightness')), '20\n')
+  await sleep(100)
+  const reports = b.output().split('\n').filter(l => l.includes('writing brightness failed'))
+  t.equal(reports.length, 1, 'reported once')
+})
+
+t.test('plain files as the target', async t => {
+  const dir = mkdtempSync(join(tmpdir(), 'ledfs-plain-'))
+  writeFileSync(join(dir, 'brightness'), '5\n')
+  writeFileSync(join(dir, 'max_brightness'), '100\n')
+  writeFileSync(join(dir, 'trigger'), '[none] timer\n')
+  const b = await startMount(['--led', `p=sysfs:${dir}`])
+  t.equal(read(join(b.ledDir('p'), 'max_brightness')), '100\n')
+  write(join(b.ledDir('p'), 'brightness'), '300\n')
+  t.equal(read(join(b.ledDir('p'), 'brightness')), '100\n', 'clamped to the target\'s max')
+  t.equal(read(join(dir, 'brightness')), '100\n', 'written to the target')
+  t.equal(await b.stop(), 0)
+  t.equal(read(join(dir, 'brightness')), '5\n', 'restored')
+})
+
+t.test('bad targets and bad configuration fail before anything is mounted', async t => {
+  const work = mkdtempSync(join(tmpdir(), 'ledfs-badcfg-'))
+  const mnt = join(work, 'mnt')
+  mkdirSync(mnt)
+  const notled = join(work, 'notled')
+  mkdirSync(notled)
+  const unwritable = join(work, 'unwritable')
+  mkdirSync(join(unwritable, 'brightness'), { recursive: true })
+  writeFileSync(join(unwritable, 'max_brightness'), '255\n')
+  const cfg = (o: unknown): string => { const f = join(work, `c${Math.random()}.json`); writeFileSync(f, JSON.stringify(o)); return f }
+  const cases: Array<[string[], RegExp]> = [
+    [['--led', `x=sysfs:${join(work, 'nope')}`], /LED "x": sysfs LED .*nope: does not exist/],
+    [['--led', `x=sysfs:${notled}`], /LED "x": sysfs LED .*notled: has no readable max_brightness/],
+    [['--led', `x=sysfs:${unwritable}`], /has no readable brightness file|cannot be written/],
+    [['--led', 'x=blinky'], /--led x=blinky: unknown driver "blinky" \(use memory, sc27xx or sysfs:PATH\)/],
+    [['--config', cfg({ leds: [{ name: 'a', max_brightness: 0 }] })], /LED "a": "max_brightness" must be an integer from 1/],
+    [['--config', cfg({ leds: [{ name: 'a', driver: 'sysfs' }] })], /LED "a": "driver": "sysfs" needs "target"/],
+    [['--config', cfg({ leds: [{ name: 'a', colour: 'red' }] })], /LED "a": unknown field "colour"/],
+    [['--config', cfg({ leds: [{ name: 'a', default_trigger: 'pattern', default_pattern: [1, 2, 3] }] })], /LED "a": "default_pattern" must have an even length/],
+    [['--config', cfg({ leds: [{ name: 'a', default_trigger: 'blink' }] })], /LED "a": unknown default trigger "blink"/],
+    [['--config', cfg({ leds: [] })], /"leds" must be a non-empty list/],
+    [['--config', join(work, 'missing.json')], /cannot read the config file/]
+  ]
+  for (const [args, re] of cases) {
+    const r = spawnSync(process.execPath, [CLI, 'mount', mnt, ...args], { encoding: 'utf8', timeout: 20000 })
+    t.equal(r.status, 2, args.join(' '))
+    t.match(r.stderr, re, args.join(' '))
+    t.notOk(isMounted(mnt), 'nothing mounted')
+  }
+})
+
+t.test('SC27xx: hw_pattern through the mount, registers from the CLI', async t => {
+  const m = await startMount(['--led', 'sc=sc27xx', '--led', 'plain'])
+  t.teardown(async () => { await m.stop() })
+  const sc = m.ledDir('sc')
+  write(join(sc, 'trigger'), 'pattern\n')
+  write(join(m.ledDir('plain'), 'trigger'), 'pattern\n')
+  t.ok(fs.readdirSync(sc).includes('hw_pattern'), 'hw_pattern on the SC27xx LED')
+  t.notOk(fs.readdirSync(m.ledDir('plain')).includes('hw_pattern'), 'not on a memory LED')
+  write(join(sc, 'hw_pattern'), '0 100 255 1000 0 200 0 300\n')
+  t.equal(read(join(sc, 'hw_pattern')), '0 125 255 1000 0 250 0 250\n', 'durations read back aligned to 125 ms')
+  t.equal(read(join(sc, 'pattern')), '', 'the software pattern file stays empty')
+  t.equal(read(join(sc, 'brightness')), '255\n', 'brightness reads the second tuple while breathing')
+  const insp = spawnSync(process.execPath, [CLI, 'inspect', m.dir, 'sc'], { encoding: 'utf8' })
+  t.equal(insp.status, 0, insp.stderr)
+  const state = JSON.parse(insp.stdout) as { driver: string, state: { regs: Record<string, number>, mode: string } }
+  t.equal(state.driver, 'sc27xx')
+  t.equal(state.state.mode, 'breathing')
+  t.match(JSON.stringify(state.state), /"CURVE0":513/, 'CURVE0 = 0x0201 (rise 1 step, fall 2 steps)')
+  t.equal(errCode(() => write(join(sc, 'hw_pattern'), '0 100 255 1000 0 200\n')), 'EINVAL', '3 tuples')
+  t.equal(read(join(sc, 'hw_pattern')), '', 'a refused pattern is cleared')
+  t.equal(errCode(() => write(join(sc, 'hw_pattern'), '0 0 255 40000 0 0 0 0\n')), undefined)
+  t.equal(read(join(sc, 'hw_pattern')), '0 125 255 31875 0 125 0 125\n', 'durations clamped to 125..31875')
+  write(join(sc, 'pattern'), '0 100 255 100\n')
+  t.equal(read(join(sc, 'hw_pattern')), '', 'a software pattern replaces the hardware one')
+  const after = JSON.parse(spawnSync(process.execPath, [CLI, 'inspect', m.dir, 'sc'], { encoding: 'utf8' }).stdout) as { state: { mode: string } }
+  t.not(after.state.mode, 'breathing', 'the breathing curve was cleared')
+})
+
+t.test('a config file with a default trigger and pattern', async t => {
+  const work = mkdtempSync(join(tmpdir(), 'ledfs-cfg-'))
+  const f = join(work, 'leds.json')
+  writeFileSync(f, JSON.stringify({ hz: 1000, leds: [{ name: 'boot', default_trigger: 'pattern', default_pattern: [0, 500, 255, 500] }, { name: 'breath', driver: 'sc27xx' }] }))
+  const m = await startMount(['--config', f])
+  t.teardown(async () => { await m.stop() })
+  t.match(m.output(), /HZ 1000/)
+  t.same(fs.readdirSync(m.dir).sort(), ['boot', 'breath'])
+  t.match(read(join(m.ledDir('boot'), 'trigger')), / \[pattern\]\n$/)
+  t.equal(read(join(m.ledDir('boot'), 'pattern')), '0 500 255 500\n', 'the default pattern was applied')
+})
