@@ -1,4 +1,5 @@
 import { mountCommand, MOUNT_HELP } from './mount'
+import { runCommand, RUN_HELP } from './run'
 import { clockCommand, CLOCK_HELP, inspectCommand, INSPECT_HELP, timelineCommand, TIMELINE_HELP } from './control'
 import { UsageError } from './args'
 import { MountError } from '../fuse/mount'
@@ -8,6 +9,7 @@ const HELP = `ledfs - the Linux LED class sysfs ABI (with the pattern trigger) a
 
 Usage:
   ledfs mount DIR [options]     mount an emulated /sys/class/leds at DIR (foreground)
+  ledfs run [options] -- CMD     run CMD with /sys/class/leds being an ledfs mount (private namespace)
   ledfs clock DIR now|advance MS  read or advance the virtual clock of a running mount
   ledfs inspect DIR LED         show an LED backend's state (e.g. SC27xx registers)
   ledfs timeline DIR            print the recorded brightness timeline
@@ -18,6 +20,7 @@ ${MOUNT_HELP}`
 
 const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>, help: string }> = {
   mount: { run: mountCommand, help: MOUNT_HELP },
+  run: { run: runCommand, help: RUN_HELP },
   clock: { run: clockCommand, help: CLOCK_HELP },
   inspect: { run: inspectCommand, help: INSPECT_HELP },
   timeline: { run: timelineCommand, help: TIMELINE_HELP }
@@ -41,7 +44,8 @@ export async function main (argv: string[]): Promise<number> {
     process.stderr.write(`ledfs: unknown command "${cmd}"; commands: ${Object.keys(COMMANDS).join(', ')} (see \`ledfs --help\`)\n`)
     return 2
   }
-  if (rest.includes('--help') || rest.includes('-h')) { process.stdout.write(c.help); return 0 }
+  const beforeCommand = rest.indexOf('--') < 0 ? rest : rest.slice(0, rest.indexOf('--'))
+  if (beforeCommand.includes('--help') || beforeCommand.includes('-h')) { process.stdout.write(c.help); return 0 }
   try {
     return await c.run(rest)
   } catch (e) {

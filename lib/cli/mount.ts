@@ -10,7 +10,7 @@ import { isSupportedHz } from '../kernel-time/jiffies'
 import { isProfileName } from '../profiles'
 import { LedSystem } from '../system'
 import { jsonlFileSink } from '../timeline/timeline'
-import { one, parseArgs, UsageError } from './args'
+import { one, parseArgs, UsageError, type OptionSpec, type Parsed } from './args'
 
 export const MOUNT_HELP = `ledfs mount DIR [options]
 
@@ -52,18 +52,20 @@ export interface MountConfig {
   clock: 'real' | 'virtual'
 }
 
-export function parseMountArgs (argv: string[]): MountConfig {
-  const p = parseArgs(argv, {
-    led: { value: true, repeat: true },
-    config: { value: true },
-    hz: { value: true },
-    kernel: { value: true },
-    trace: { value: true },
-    clock: { value: true },
-    'allow-other': { value: false },
-    help: { value: false }
-  }, 'mount')
-  if (p.positionals.length !== 1) throw new UsageError(`mount takes one directory (got ${p.positionals.length === 0 ? 'none' : p.positionals.join(' ')}); usage: ledfs mount DIR [options]`)
+/** The options every command that mounts takes. */
+export const MOUNT_OPTIONS: Record<string, OptionSpec> = {
+  led: { value: true, repeat: true },
+  config: { value: true },
+  hz: { value: true },
+  kernel: { value: true },
+  trace: { value: true },
+  clock: { value: true },
+  'allow-other': { value: false },
+  help: { value: false }
+}
+
+/** The mount configuration from parsed options (the directory comes separately). */
+export function mountConfigFrom (p: Parsed, dir: string): MountConfig {
   const configPath = one(p, 'config')
   const file = configPath !== undefined ? loadConfig(configPath) : undefined
   const hzText = one(p, 'hz') ?? String(file?.hz ?? 250)
@@ -79,12 +81,25 @@ export function parseMountArgs (argv: string[]): MountConfig {
   }
   const clock = one(p, 'clock') ?? 'real'
   if (clock !== 'real' && clock !== 'virtual') throw new UsageError(`--clock must be real or virtual (got "${clock}")`)
-  return { dir: p.positionals[0], leds: leds.length === 0 ? defaultLeds() : leds, hz, kernel, trace: one(p, 'trace'), allowOther: p.options.has('allow-other'), clock }
+  return { dir, leds: leds.length === 0 ? defaultLeds() : leds, hz, kernel, trace: one(p, 'trace'), allowOther: p.options.has('allow-other'), clock }
 }
 
-export async function mountCommand (argv: string[]): Promise<number> {
-  const cfg = parseMountArgs(argv)
-  const warn = (msg: string): void => { process.stderr.write(`ledfs: ${msg}\n`) }
+export function parseMountArgs (argv: string[]): MountConfig {
+  const p = parseArgs(argv, MOUNT_OPTIONS, 'mount')
+  if (p.positionals.length !== 1) throw new UsageError(`mount takes one directory (got ${p.positionals.length === 0 ? 'none' : p.positionals.join(' ')}); usage: ledfs mount DIR [options]`)
+  return mountConfigFrom(p, p.positionals[0])
+}
+
+/** A mount being served: the emulated kernel, its FUSE mount and control socket. */
+export interface Serving {
+  system: LedSystem
+  mount: FuseMount
+  /** Unmount, close the control socket, release the backends (restoring real LEDs). */
+  stop: () => Promise<void>
+}
+
+/** Build the system from the configuration, mount it at `dir`, open its control socket. */
+export async function startServing (cfg: MountConfig, dir: string, warn: (msg: string) => void, controlPath?: string): Promise<Serving> {
   const specs = instantiate(cfg.leds, warn)
   let system: LedSystem
   try {
@@ -103,32 +118,48 @@ export async function mountCommand (argv: string[]): Promise<number> {
   }
   let mount: FuseMount
   try {
-    mount = await FuseMount.mount(cfg.dir, system.kernfs, { allowOther: cfg.allowOther, beforeOp: () => system.wheel.runDue() })
+    mount = await FuseMount.mount(dir, system.kernfs, { allowOther: cfg.allowOther, beforeOp: () => system.wheel.runDue() })
   } catch (e) {
     system.dispose()
     throw e
   }
   let control: ControlServer | undefined
   try {
-    control = await ControlServer.listen(system, controlSocketPath(mount.dir))
+    control = await ControlServer.listen(system, controlPath ?? controlSocketPath(mount.dir))
   } catch (e) {
-    warn(`control socket unavailable (${(e as Error).message}); \`ledfs clock\`/\`inspect\` will not reach this mount`)
+    warn(`control socket unavailable (${(e as Error).message}); ledfs clock/inspect/timeline will not reach this mount`)
   }
-  process.stdout.write(`ledfs: mounted ${system.ledNames().length} LED${system.ledNames().length === 1 ? '' : 's'} at ${mount.dir} (kernel ${cfg.kernel}, HZ ${cfg.hz}, ${cfg.clock} clock): ${system.ledNames().join(', ')}\n`)
+  let stopped: Promise<void> | undefined
+  const stop = async (): Promise<void> => {
+    stopped ??= (async () => {
+      await control?.close()
+      try {
+        await mount.unmount()
+      } finally {
+        system.dispose()
+      }
+    })()
+    await stopped
+  }
+  return { system, mount, stop }
+}
+
+export async function mountCommand (argv: string[]): Promise<number> {
+  const cfg = parseMountArgs(argv)
+  const warn = (msg: string): void => { process.stderr.write(`ledfs: ${msg}\n`) }
+  const { system, mount, stop: stopServing } = await startServing(cfg, cfg.dir, warn)
+  const names = system.ledNames()
+  process.stdout.write(`ledfs: mounted ${names.length} LED${names.length === 1 ? '' : 's'} at ${mount.dir} (kernel ${cfg.kernel}, HZ ${cfg.hz}, ${cfg.clock} clock): ${names.join(', ')}\n`)
 
   return await new Promise<number>((resolveExit) => {
     let stopping = false
     const stop = (code: number): void => {
       if (stopping) return
       stopping = true
-      void control?.close()
-      mount.unmount().catch((e: Error) => {
+      stopServing().catch((e: Error) => {
         process.stderr.write(`ledfs: unmount failed: ${e.message}; run \`fusermount -uz ${mount.dir}\`\n`)
         code = 1
-      }).finally(() => {
-        system.dispose()
-        resolveExit(code)
-      })
+      }).finally(() => resolveExit(code))
     }
     process.once('SIGINT', () => stop(0))
     process.once('SIGTERM', () => stop(0))

@@ -20,7 +20,7 @@ export async function controlRequest (mountDir: string, req: ControlRequest, tim
     })
     sock.on('error', (e: NodeJS.ErrnoException) => {
       clearTimeout(timer)
-      if (e.code === 'ENOENT' || e.code === 'ECONNREFUSED') reject(new Error(`no ledfs mount is running at ${mountDir} (its control socket ${path} is missing)`))
+      if (e.code === 'ENOENT' || e.code === 'ECONNREFUSED') reject(new Error(`no ledfs mount is running at ${mountDir} (nothing answers on its control socket)`))
       else reject(e)
     })
   })

@@ -1,15 +1,17 @@
 import { createHash } from 'node:crypto'
-import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { resolve } from 'node:path'
 
 /**
- * A running mount answers requests on a unix socket named after its
- * directory (outside the mount, so the emulated tree stays exactly sysfs).
- * One JSON object per line each way.
+ * A running mount answers requests on an abstract unix socket (no file
+ * anywhere, gone when the process is) named after its directory, so the
+ * emulated tree itself stays exactly sysfs. `ledfs run` names its own and
+ * hands it to the command in LEDFS_CONTROL. One JSON object per line each way.
  */
 export function controlSocketPath (mountDir: string): string {
+  const fromEnv = process.env.LEDFS_CONTROL
+  if (fromEnv !== undefined && fromEnv !== '') return `\0${fromEnv}`
   const id = createHash('sha256').update(resolve(mountDir)).digest('hex').slice(0, 16)
-  return join(process.env.LEDFS_RUNTIME_DIR ?? tmpdir(), `ledfs-${id}.sock`)
+  return `\0ledfs-${id}`
 }
 
 export type ControlRequest =

@@ -37,7 +37,7 @@ export class ControlServer {
   private constructor (private readonly server: Server, readonly path: string) {}
 
   static async listen (sys: LedSystem, path: string): Promise<ControlServer> {
-    rmSync(path, { force: true })
+    if (!path.startsWith('\0')) rmSync(path, { force: true })
     const server = createServer((sock) => {
       let buf = ''
       sock.setEncoding('utf8')
@@ -68,6 +68,6 @@ export class ControlServer {
 
   async close (): Promise<void> {
     await new Promise<void>((resolve) => this.server.close(() => resolve()))
-    rmSync(this.path, { force: true })
+    if (!this.path.startsWith('\0')) rmSync(this.path, { force: true })
   }
 }

@@ -1,0 +1,142 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { accessSync, constants, readFileSync } from 'node:fs'
+import { randomBytes } from 'node:crypto'
+import { join } from 'node:path'
+import { LEDS_DIR, prepareSysClassLeds } from '../harness/namespace'
+import { compareTimelines, parseTimeline } from '../timeline/expect'
+import type { TimelineEvent } from '../timeline/timeline'
+import { one, parseArgs, UsageError } from './args'
+import { MOUNT_OPTIONS, mountConfigFrom, startServing } from './mount'
+
+export const RUN_HELP = `ledfs run [mount options] [--expect FILE] [--tolerance MS] -- COMMAND [ARGS...]
+
+Runs COMMAND in a private mount namespace in which /sys/class/leds is an
+ledfs mount; the rest of the system is unchanged and nothing is visible
+outside the namespace or left behind afterwards (also when COMMAND is
+killed). The exit status is COMMAND's (128+N if it died of signal N).
+
+Mount options are those of \`ledfs mount\` (--led, --config, --hz, --kernel,
+--clock, --trace). With --clock virtual, COMMAND moves time itself:
+  ledfs clock /sys/class/leds advance MS
+
+  --expect FILE     compare the recorded timeline with FILE (JSON lines as
+                    --trace writes them) and fail with a readable diff: the
+                    brightness sequence of every LED must match, and event
+                    times (from each LED's first event) within --tolerance
+  --tolerance MS    default 0 with --clock virtual, 12 in real time
+
+As root this needs nothing more. Other users get a user namespace where the
+kernel allows it, which also needs read/write access to /dev/fuse.
+`
+
+const INNER = 'LEDFS_RUN_INNER'
+
+/** Why an unprivileged user cannot get a namespace with FUSE here, or undefined. */
+function cannotRunUnprivileged (): string | undefined {
+  try {
+    const max = Number(readFileSync('/proc/sys/user/max_user_namespaces', 'utf8').trim())
+    if (max === 0) return 'user namespaces are disabled on this machine (/proc/sys/user/max_user_namespaces is 0); run as root'
+  } catch { /* older kernels have no such file */ }
+  try {
+    accessSync('/dev/fuse', constants.R_OK | constants.W_OK)
+  } catch {
+    return `uid ${process.getuid?.() ?? '?'} cannot open /dev/fuse for reading and writing; run as root, or give users access (e.g. chmod 0666 /dev/fuse)`
+  }
+  return undefined
+}
+
+function exitCodeOf (code: number | null, signal: NodeJS.Signals | null): number {
+  if (code !== null) return code
+  const n = signal !== null ? (require('node:os') as typeof import('node:os')).constants.signals[signal] : undefined
+  return 128 + (n ?? 1)
+}
+
+function forwardSignals (child: ChildProcess): () => void {
+  const sigs: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP']
+  const handlers = sigs.map(sig => {
+    const h = (): void => { child.kill(sig) }
+    process.on(sig, h)
+    return [sig, h] as const
+  })
+  return () => { for (const [sig, h] of handlers) process.off(sig, h) }
+}
+
+async function waitExit (child: ChildProcess): Promise<number> {
+  return await new Promise<number>((resolve, reject) => {
+    child.once('error', reject)
+    child.once('exit', (code, signal) => resolve(exitCodeOf(code, signal)))
+  })
+}
+
+export async function runCommand (argv: string[]): Promise<number> {
+  const spec = { ...MOUNT_OPTIONS, expect: { value: true }, tolerance: { value: true } }
+  const p = parseArgs(argv, spec, 'run')
+  if (p.positionals.length > 0) throw new UsageError(`put the command after --: ledfs run [options] -- ${p.positionals.join(' ')}`)
+  if (p.rest.length === 0) throw new UsageError('ledfs run needs a command after --, e.g. ledfs run --led status -- ./my-led-script.sh')
+  const cfg = mountConfigFrom(p, LEDS_DIR)
+  const expectFile = one(p, 'expect')
+  const tolText = one(p, 'tolerance')
+  const tolerance = tolText === undefined ? (cfg.clock === 'virtual' ? 0 : 12) : Number(tolText)
+  if (!Number.isFinite(tolerance) || tolerance < 0) throw new UsageError(`--tolerance takes a number of ms >= 0 (got "${String(tolText)}")`)
+  let expected: TimelineEvent[] | undefined
+  if (expectFile !== undefined) {
+    let text: string
+    try { text = readFileSync(expectFile, 'utf8') } catch (e) { throw new UsageError(`cannot read --expect ${expectFile}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`) }
+    try { expected = parseTimeline(text, expectFile) } catch (e) { throw new UsageError((e as Error).message) }
+  }
+
+  if (process.env[INNER] !== '1') {
+    // Outside: re-run this command in a new mount namespace (and a user namespace when not root).
+    const root = process.getuid?.() === 0
+    if (!root) {
+      const why = cannotRunUnprivileged()
+      if (why !== undefined) throw new UsageError(`cannot run without root: ${why}`)
+    }
+    const ns = ['--mount', '--propagation', 'private', ...(root ? [] : ['--user', '--map-root-user'])]
+    const cli = join(__dirname, '..', '..', '..', 'bin', 'ledfs')
+    const child = spawn('unshare', [...ns, '--', process.execPath, cli, 'run', ...argv], { stdio: 'inherit', env: { ...process.env, [INNER]: '1' } })
+    const unforward = forwardSignals(child)
+    try {
+      return await waitExit(child)
+    } catch (e) {
+      throw new UsageError(`cannot start unshare (util-linux): ${(e as Error).message}`)
+    } finally {
+      unforward()
+    }
+  }
+
+  // Inside the namespace: /sys/class/leds becomes the mount, then the command runs.
+  const warn = (msg: string): void => { process.stderr.write(`ledfs: ${msg}\n`) }
+  try {
+    prepareSysClassLeds()
+  } catch (e) {
+    throw new UsageError(`cannot prepare ${LEDS_DIR} in the private namespace: ${(e as Error).message.split('\n')[0]}`)
+  }
+  const controlName = `ledfs-run-${process.pid}-${randomBytes(4).toString('hex')}`
+  const serving = await startServing(cfg, LEDS_DIR, warn, `\0${controlName}`)
+  let code: number
+  try {
+    const env: NodeJS.ProcessEnv = { ...process.env, LEDFS_CONTROL: controlName }
+    delete env[INNER]
+    const child = spawn(p.rest[0], p.rest.slice(1), { stdio: 'inherit', env })
+    const unforward = forwardSignals(child)
+    try {
+      code = await waitExit(child)
+    } catch (e) {
+      const err = e as NodeJS.ErrnoException
+      throw new UsageError(`cannot run ${p.rest[0]}: ${err.code === 'ENOENT' ? 'command not found' : err.message}`)
+    } finally {
+      unforward()
+    }
+    if (expected !== undefined) {
+      const diff = compareTimelines(expected, serving.system.timeline.list(), tolerance)
+      if (!diff.ok) {
+        process.stderr.write(`ledfs: the timeline differs from ${expectFile ?? ''}:\n${diff.lines.map(l => `  ${l}`).join('\n')}\n`)
+        if (code === 0) code = 1
+      }
+    }
+  } finally {
+    await serving.stop()
+  }
+  return code
+}

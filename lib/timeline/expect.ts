@@ -1,0 +1,59 @@
+import type { TimelineEvent } from './timeline'
+
+export interface TimelineDiff {
+  ok: boolean
+  /** Human-readable lines, one per difference. */
+  lines: string[]
+}
+
+/**
+ * Compare a recorded timeline with an expected one, LED by LED: the
+ * brightness sequences must be equal, and each event's time, measured from
+ * that LED's first event, must be within `toleranceMs` of the expected one
+ * (0 for a virtual clock, where times are exact).
+ */
+export function compareTimelines (expected: TimelineEvent[], actual: TimelineEvent[], toleranceMs: number): TimelineDiff {
+  const lines: string[] = []
+  const leds = [...new Set([...expected.map(e => e.led), ...actual.map(e => e.led)])].sort()
+  for (const led of leds) {
+    const exp = expected.filter(e => e.led === led)
+    const act = actual.filter(e => e.led === led)
+    const n = Math.max(exp.length, act.length)
+    const t0e = exp[0]?.t ?? 0
+    const t0a = act[0]?.t ?? 0
+    for (let i = 0; i < n; i++) {
+      const e = exp[i]
+      const a = act[i]
+      const fmt = (x: TimelineEvent | undefined, t0: number): string => x === undefined ? '(nothing)' : `${x.brightness} at +${round(x.t - t0)} ms`
+      if (e === undefined || a === undefined || e.brightness !== a.brightness) {
+        lines.push(`${led} #${i + 1}: expected ${fmt(e, t0e)}, got ${fmt(a, t0a)}`)
+        if (e === undefined || a === undefined) continue
+        continue
+      }
+      const de = e.t - t0e
+      const da = a.t - t0a
+      if (Math.abs(de - da) > toleranceMs + 1e-9) lines.push(`${led} #${i + 1}: brightness ${e.brightness} expected at +${round(de)} ms, came at +${round(da)} ms (tolerance ${toleranceMs} ms)`)
+    }
+  }
+  return { ok: lines.length === 0, lines }
+}
+
+function round (x: number): number {
+  return Math.round(x * 1000) / 1000
+}
+
+/** Parse a trace file's JSON lines; errors name the line. */
+export function parseTimeline (text: string, source: string): TimelineEvent[] {
+  const out: TimelineEvent[] = []
+  text.split('\n').forEach((line, i) => {
+    if (line.trim() === '') return
+    let v: unknown
+    try { v = JSON.parse(line) } catch { throw new Error(`${source}:${i + 1}: not a JSON line`) }
+    const o = v as Partial<TimelineEvent>
+    if (typeof o !== 'object' || o === null || typeof o.t !== 'number' || typeof o.led !== 'string' || typeof o.brightness !== 'number') {
+      throw new Error(`${source}:${i + 1}: expected {"t":MS,"led":NAME,"brightness":VALUE}`)
+    }
+    out.push({ t: o.t, led: o.led, brightness: o.brightness })
+  })
+  return out
+}
