@@ -1,7 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { accessSync, constants, readFileSync } from 'node:fs'
 import { randomBytes } from 'node:crypto'
-import { join } from 'node:path'
 import { LEDS_DIR, prepareSysClassLeds } from '../harness/namespace'
 import { compareTimelines, parseTimeline } from '../timeline/expect'
 import type { TimelineEvent } from '../timeline/timeline'
@@ -93,7 +92,7 @@ export async function runCommand (argv: string[]): Promise<number> {
       if (why !== undefined) throw new UsageError(`cannot run without root: ${why}`)
     }
     const ns = ['--mount', '--propagation', 'private', ...(root ? [] : ['--user', '--map-root-user'])]
-    const cli = join(__dirname, '..', '..', '..', 'bin', 'ledfs')
+    const cli = process.argv[1]
     const child = spawn('unshare', [...ns, '--', process.execPath, cli, 'run', ...argv], { stdio: 'inherit', env: { ...process.env, [INNER]: '1' } })
     const unforward = forwardSignals(child)
     try {

@@ -43,7 +43,7 @@ export function ledColour (i: number): string {
   return `hsl(${hue}, 65%, 40%)`
 }
 
-/** A coordinate with at most two decimals and no "-0". */
+/** A number with at most two decimals and no "-0". */
 function n (x: number): string {
   const r = Math.round(x * 100) / 100
   return String(r === 0 ? 0 : r)
@@ -73,7 +73,7 @@ export function renderSvg (events: TimelineEvent[], opts: SvgOptions = {}): stri
   const out: string[] = []
   out.push('<?xml version="1.0" encoding="UTF-8" standalone="no"?>')
   out.push(`<svg xmlns="http://www.w3.org/2000/svg" version="1.1" width="${n(W)}" height="${n(H)}" viewBox="0 0 ${n(W)} ${n(H)}" font-family="sans-serif" font-size="12">`)
-  out.push(`<title>LED brightness, ${xmlEscape(formatMs(from, 0.001))} to ${xmlEscape(formatMs(to, 0.001))} ms</title>`)
+  out.push(`<title>LED brightness, ${n(from)} to ${n(to)} ms</title>`)
   out.push('<rect x="0" y="0" width="100%" height="100%" fill="white"/>')
 
   // Axes, grid and tick labels.
@@ -84,7 +84,7 @@ export function renderSvg (events: TimelineEvent[], opts: SvgOptions = {}): stri
   out.push('</g>')
   const step = niceSteps((to - from) / 10).find(s => ticksOf(from, to, s).length <= 10) ?? (to - from)
   const xt = ticksOf(from, to, step)
-  const yt = [0, 0.25, 0.5, 0.75, 1].map(f => Math.round(f * max * 1000) / 1000)
+  const yt = [0, 0.25, 0.5, 0.75, 1].map(f => Number.isInteger(max) && max >= 4 ? Math.round(f * max) : Math.round(f * max * 1000) / 1000)
   out.push('<g class="grid" stroke="#ddd" stroke-width="1">')
   for (const t of xt) out.push(`<line x1="${n(x(t))}" y1="${n(top)}" x2="${n(x(t))}" y2="${n(top + ph)}"/>`)
   for (const v of yt) out.push(`<line x1="${n(left)}" y1="${n(y(v))}" x2="${n(left + pw)}" y2="${n(y(v))}"/>`)

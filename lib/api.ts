@@ -1,0 +1,155 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { existsSync, mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { controlRequest } from './control/client'
+import type { ControlRequest } from './control/protocol'
+import type { ProfileName } from './profiles'
+import type { TimelineEvent } from './timeline/timeline'
+
+/** An LED for the API: a name, or the fields of a config-file entry. */
+export type ApiLed = string | {
+  name: string
+  maxBrightness?: number
+  driver?: 'memory' | 'sc27xx' | 'sysfs'
+  /** With driver "sysfs": the real LED's directory. */
+  target?: string
+  defaultTrigger?: string
+  defaultPattern?: number[]
+}
+
+export interface LedfsOptions {
+  leds?: ApiLed[]
+  kernel?: ProfileName
+  clock?: 'real' | 'virtual'
+  hz?: 100 | 250 | 300 | 1000
+  /** Mount here instead of a fresh temporary directory. */
+  dir?: string
+}
+
+export interface Ledfs {
+  /** The mount: the emulated /sys/class/leds. */
+  readonly dir: string
+  /** DIR/NAME, an LED's directory. */
+  ledPath: (name: string) => string
+  /** The brightness timeline so far (optionally of one LED). */
+  timeline: (led?: string) => Promise<TimelineEvent[]>
+  clearTimeline: () => Promise<void>
+  /** With clock "virtual": run every timer due in the next `ms` and return the new time. */
+  advance: (ms: number) => Promise<number>
+  /** The mount's clock in ms. */
+  now: () => Promise<number>
+  /** A backend's state, e.g. SC27xx registers. */
+  inspect: (led: string) => Promise<Record<string, unknown>>
+  /** Unmount and stop; safe to call twice. */
+  stop: () => Promise<void>
+}
+
+/** The package folder (holding bin/ledfs), from either lib/ or dist/lib/. */
+function packageRoot (): string {
+  let d = __dirname
+  while (!existsSync(join(d, 'package.json'))) {
+    const up = dirname(d)
+    if (up === d) throw new Error('ledfs: cannot find the package folder')
+    d = up
+  }
+  return d
+}
+
+const CLI = join(packageRoot(), 'bin', 'ledfs')
+const live = new Set<ChildProcess>()
+let exitHook = false
+
+/**
+ * Start an ledfs mount for a test. The filesystem is served by a child
+ * process: a FUSE mount answers on the event loop of the process that serves
+ * it, so serving it from the test's own process would deadlock on the first
+ * synchronous file call the test (or its code under test) makes.
+ */
+export async function startLedfs (opts: LedfsOptions = {}): Promise<Ledfs> {
+  const own = opts.dir === undefined
+  const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'ledfs-'))
+  const cfgDir = mkdtempSync(join(tmpdir(), 'ledfs-cfg-'))
+  const config = join(cfgDir, 'leds.json')
+  const leds = (opts.leds ?? ['led0']).map(l => typeof l === 'string' ? { name: l } : l)
+  writeFileSync(config, JSON.stringify({
+    leds: leds.map(l => ({
+      name: l.name,
+      ...(l.maxBrightness !== undefined ? { max_brightness: l.maxBrightness } : {}),
+      ...(l.driver !== undefined ? { driver: l.driver } : {}),
+      ...(l.target !== undefined ? { target: l.target } : {}),
+      ...(l.defaultTrigger !== undefined ? { default_trigger: l.defaultTrigger } : {}),
+      ...(l.defaultPattern !== undefined ? { default_pattern: l.defaultPattern } : {})
+    }))
+  }))
+  const args = [CLI, 'mount', dir, '--config', config, '--clock', opts.clock ?? 'real']
+  if (opts.kernel !== undefined) args.push('--kernel', opts.kernel)
+  if (opts.hz !== undefined) args.push('--hz', String(opts.hz))
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] })
+  live.add(child)
+  if (!exitHook) {
+    exitHook = true
+    // A test process that exits without stop() must not leave a mount behind.
+    process.on('exit', () => { for (const c of live) c.kill('SIGTERM') })
+  }
+  let output = ''
+  child.stdout?.on('data', (d: Buffer) => { output += d.toString() })
+  child.stderr?.on('data', (d: Buffer) => { output += d.toString() })
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => { live.delete(child); resolve(code) }))
+  const cleanup = (): void => {
+    rmSync(cfgDir, { recursive: true, force: true })
+    if (own) rmSync(dir, { recursive: true, force: true })
+  }
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`ledfs did not become ready in 20 s: ${output}`)), 20000)
+      child.stdout?.on('data', () => { if (output.includes('ledfs: mounted')) { clearTimeout(timer); resolve() } })
+      void exited.then((code) => { clearTimeout(timer); reject(new Error(`ledfs exited (${String(code)}): ${output.trim()}`)) })
+    })
+  } catch (e) {
+    child.kill('SIGTERM')
+    await exited
+    cleanup()
+    throw e
+  }
+  const ask = async (req: ControlRequest): Promise<Record<string, unknown>> => {
+    const res = await controlRequest(dir, req)
+    if (!res.ok) throw new Error(res.error)
+    return res
+  }
+  let stopping: Promise<void> | undefined
+  return {
+    dir,
+    ledPath: (name) => join(dir, name),
+    timeline: async (led) => (await ask({ cmd: 'timeline', led })).events as TimelineEvent[],
+    clearTimeline: async () => { await ask({ cmd: 'timeline', clear: true }) },
+    advance: async (ms) => (await ask({ cmd: 'advance', ms })).now as number,
+    now: async () => (await ask({ cmd: 'now' })).now as number,
+    inspect: async (led) => await ask({ cmd: 'inspect', led }),
+    stop: async () => {
+      stopping ??= (async () => {
+        if (child.exitCode === null) child.kill('SIGTERM')
+        const timer = setTimeout(() => child.kill('SIGKILL'), 10000)
+        await exited
+        clearTimeout(timer)
+        cleanup()
+      })()
+      await stopping
+    }
+  }
+}
+
+/** Run `fn` with a fresh mount; it is stopped afterwards, also when `fn` throws. */
+export async function withLedfs<T> (opts: LedfsOptions, fn: (fs: Ledfs) => Promise<T>): Promise<T> {
+  const fs = await startLedfs(opts)
+  try {
+    return await fn(fs)
+  } finally {
+    await fs.stop()
+  }
+}
+
+/** Read a trace file written by --trace. */
+export function readTrace (file: string): TimelineEvent[] {
+  return readFileSync(file, 'utf8').split('\n').filter(l => l.trim() !== '').map(l => JSON.parse(l) as TimelineEvent)
+}

@@ -1,0 +1,128 @@
+import { readFile, writeFile } from 'node:fs/promises'
+import type { TimelineEvent } from '../timeline/timeline'
+import { DEFAULT_HEIGHT, DEFAULT_WIDTH, ledNames, renderAscii, timeRange } from '../plot/ascii'
+import { renderSvg } from '../plot/svg'
+import { one, parseArgs, UsageError, type Parsed } from './args'
+
+export const PLOT_HELP = `ledfs plot TRACE [--led NAME] [--from MS] [--to MS] [--width N] [--height N]
+           [--max N] [--svg FILE]
+
+Draws the brightness timeline in TRACE (a trace file: one JSON line per
+change, {"t":MS,"led":NAME,"brightness":VALUE}, as written by \`ledfs mount
+--trace\` or printed by \`ledfs timeline\`) as an ASCII chart on stdout, in
+the style of the kernel's pattern trigger documentation. Brightness is a
+step function: each value holds until the next change.
+
+  --led NAME    only this LED (default: one chart per LED in the trace)
+  --from MS     start of the time range (default: the first event)
+  --to MS       end of the time range (default: the last event)
+  --width N     characters per line, labels included (default ${DEFAULT_WIDTH})
+  --height N    rows of the chart (default ${DEFAULT_HEIGHT})
+  --max N       brightness at the top of the y axis (default: the largest
+                value in the trace for that LED)
+  --svg FILE    also write the chart, all LEDs on one set of axes, as SVG
+`
+
+const USAGE = 'usage: ledfs plot TRACE [--led NAME] [--from MS] [--to MS] [--width N] [--height N] [--max N] [--svg FILE]'
+
+function numberOption (p: Parsed, name: string, check: { integer?: boolean, min?: number, positive?: boolean } = {}): number | undefined {
+  const s = one(p, name)
+  if (s === undefined) return undefined
+  const re = check.integer === true ? /^[+-]?[0-9]+$/ : /^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$/
+  const v = Number(s)
+  if (!re.test(s.trim()) || !Number.isFinite(v)) throw new UsageError(`--${name} takes ${check.integer === true ? 'a whole number' : 'a number'} (got "${s}")`)
+  if (check.min !== undefined && v < check.min) throw new UsageError(`--${name} must be at least ${check.min} (got ${s})`)
+  if (check.positive === true && v <= 0) throw new UsageError(`--${name} must be more than 0 (got ${s})`)
+  return v
+}
+
+/** Parse a trace file's text; errors name the file and line. */
+export function parseTrace (text: string, file: string): TimelineEvent[] {
+  const events: TimelineEvent[] = []
+  const lines = text.split('\n')
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i].trim()
+    if (line === '') continue
+    const where = `${file}:${i + 1}`
+    let o: unknown
+    try {
+      o = JSON.parse(line)
+    } catch {
+      throw new UsageError(`${where}: not a JSON line (expected {"t":MS,"led":NAME,"brightness":VALUE}): ${line.length > 60 ? line.slice(0, 60) + '...' : line}`)
+    }
+    if (typeof o !== 'object' || o === null || Array.isArray(o)) throw new UsageError(`${where}: expected an object {"t":MS,"led":NAME,"brightness":VALUE}`)
+    const r = o as Record<string, unknown>
+    if (typeof r.t !== 'number' || !Number.isFinite(r.t)) throw new UsageError(`${where}: "t" must be a number of milliseconds`)
+    if (typeof r.led !== 'string' || r.led === '') throw new UsageError(`${where}: "led" must be a non-empty string`)
+    if (typeof r.brightness !== 'number' || !Number.isFinite(r.brightness)) throw new UsageError(`${where}: "brightness" must be a number`)
+    events.push({ t: r.t, led: r.led, brightness: r.brightness })
+  }
+  return events
+}
+
+export async function plotCommand (argv: string[]): Promise<number> {
+  const p = parseArgs(argv, {
+    led: { value: true },
+    from: { value: true },
+    to: { value: true },
+    width: { value: true },
+    height: { value: true },
+    max: { value: true },
+    svg: { value: true },
+    help: { value: false }
+  }, 'plot')
+  if (p.options.has('help')) { process.stdout.write(PLOT_HELP); return 0 }
+  if (p.positionals.length !== 1 || p.rest.length > 0) throw new UsageError(USAGE)
+  const file = p.positionals[0]
+  const led = one(p, 'led')
+  const from = numberOption(p, 'from')
+  const to = numberOption(p, 'to')
+  const width = numberOption(p, 'width', { integer: true, min: 30 })
+  const height = numberOption(p, 'height', { integer: true, min: 2 })
+  const max = numberOption(p, 'max', { positive: true })
+  const svg = one(p, 'svg')
+  if (svg === '') throw new UsageError('--svg needs a file name')
+  if (from !== undefined && to !== undefined && from >= to) throw new UsageError(`--from (${from}) must be less than --to (${to})`)
+
+  let text: string
+  try {
+    text = await readFile(file, 'utf8')
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code
+    if (code === 'ENOENT') throw new UsageError(`trace file ${file} does not exist`)
+    if (code === 'EISDIR') throw new UsageError(`${file} is a directory, not a trace file`)
+    throw new UsageError(`cannot read trace file ${file}: ${(e as Error).message}`)
+  }
+  const events = parseTrace(text, file)
+  if (events.length === 0) throw new UsageError(`${file} has no events`)
+  const leds = ledNames(events)
+  if (led !== undefined && !leds.includes(led)) {
+    throw new UsageError(`no LED "${led}" in ${file}; LEDs present: ${[...leds].sort().join(', ')}`)
+  }
+  const chosen = led === undefined ? events : events.filter(e => e.led === led)
+  try {
+    timeRange(chosen, { from, to })
+  } catch {
+    const ts = chosen.map(e => e.t)
+    throw new UsageError(`empty time range: from ${from ?? Math.min(...ts)} ms to ${to ?? Math.max(...ts)} ms (the trace${led !== undefined ? ` of ${led}` : ''} runs from ${Math.min(...ts)} to ${Math.max(...ts)} ms); --from must be less than --to`)
+  }
+
+  let chart: string
+  let doc: string | undefined
+  try {
+    chart = renderAscii(events, { led, from, to, width, height, maxBrightness: max })
+    if (svg !== undefined) doc = renderSvg(events, { led, from, to, maxBrightness: max })
+  } catch (e) {
+    if (e instanceof RangeError) throw new UsageError(e.message.replace(/^plot: /, ''))
+    throw e
+  }
+  if (svg !== undefined) {
+    try {
+      await writeFile(svg, doc ?? '')
+    } catch (e) {
+      throw new UsageError(`cannot write ${svg}: ${(e as Error).message}`)
+    }
+  }
+  process.stdout.write(chart)
+  return 0
+}

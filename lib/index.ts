@@ -1,0 +1,17 @@
+/**
+ * ledfs as a library: start a mount for a test (startLedfs / withLedfs), or
+ * build the emulated kernel directly (LedSystem) with a virtual clock.
+ */
+export { startLedfs, withLedfs, readTrace, type Ledfs, type LedfsOptions, type ApiLed } from './api'
+export { LedSystem, type LedSpec, type SystemOptions } from './system'
+export { VirtualClock } from './clock/virtual-clock'
+export { RealClock } from './clock/real-clock'
+export type { Clock } from './clock/clock'
+export { PROFILES, type KernelProfile, type ProfileName } from './profiles'
+export type { TimelineEvent } from './timeline/timeline'
+export { compareTimelines, parseTimeline } from './timeline/expect'
+export { KernelError } from './abi/errno'
+export type { LedDriver } from './drivers/driver'
+export { MemoryDriver } from './drivers/memory'
+export { Sc27xxDriver } from './drivers/sc27xx'
+export { SysfsLedDriver } from './drivers/sysfs-led'
