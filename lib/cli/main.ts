@@ -1,5 +1,7 @@
 import { mountCommand, MOUNT_HELP } from './mount'
 import { runCommand, RUN_HELP } from './run'
+import { plotCommand, PLOT_HELP } from './plot'
+import { watchCommand, WATCH_HELP } from './watch'
 import { clockCommand, CLOCK_HELP, inspectCommand, INSPECT_HELP, timelineCommand, TIMELINE_HELP } from './control'
 import { UsageError } from './args'
 import { MountError } from '../fuse/mount'
@@ -13,6 +15,8 @@ Usage:
   ledfs clock DIR now|advance MS  read or advance the virtual clock of a running mount
   ledfs inspect DIR LED         show an LED backend's state (e.g. SC27xx registers)
   ledfs timeline DIR            print the recorded brightness timeline
+  ledfs plot TRACE [--svg FILE] chart a trace file in the terminal (and as SVG)
+  ledfs watch DIR               live view of every LED of a mount (q quits)
   ledfs help [COMMAND]          show help (also: ledfs COMMAND --help)
   ledfs --version
 
@@ -23,7 +27,9 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>, help:
   run: { run: runCommand, help: RUN_HELP },
   clock: { run: clockCommand, help: CLOCK_HELP },
   inspect: { run: inspectCommand, help: INSPECT_HELP },
-  timeline: { run: timelineCommand, help: TIMELINE_HELP }
+  timeline: { run: timelineCommand, help: TIMELINE_HELP },
+  plot: { run: plotCommand, help: PLOT_HELP },
+  watch: { run: watchCommand, help: WATCH_HELP }
 }
 
 export async function main (argv: string[]): Promise<number> {

@@ -156,6 +156,7 @@ export async function mountCommand (argv: string[]): Promise<number> {
     const stop = (code: number): void => {
       if (stopping) return
       stopping = true
+      clearInterval(watchdog)
       stopServing().catch((e: Error) => {
         process.stderr.write(`ledfs: unmount failed: ${e.message}; run \`fusermount -uz ${mount.dir}\`\n`)
         code = 1
@@ -164,6 +165,14 @@ export async function mountCommand (argv: string[]): Promise<number> {
     process.once('SIGINT', () => stop(0))
     process.once('SIGTERM', () => stop(0))
     process.once('SIGHUP', () => stop(0))
+    // Unmounted from outside (fusermount -u): nothing left to serve.
+    const watchdog = setInterval(() => {
+      if (!mount.stillMounted()) {
+        clearInterval(watchdog)
+        warn(`${mount.dir} was unmounted from outside; stopping`)
+        stop(0)
+      }
+    }, 1000)
     // A bug must not leave a real LED taken over or a dead mount behind.
     process.on('uncaughtException', (e) => {
       warn(`internal error, shutting down: ${e.stack ?? e.message}`)

@@ -136,10 +136,16 @@ export class FuseMount {
 
   get mounted (): boolean { return this.fuse !== null }
 
+  /** Whether the kernel still has this mount (someone may have run fusermount -u). */
+  stillMounted (): boolean {
+    return mountsAt(this.dir)
+  }
+
   async unmount (): Promise<void> {
     const fuse = this.fuse
     if (fuse === null) return
     this.fuse = null
+    if (!this.stillMounted()) return // already unmounted from outside
     await new Promise<void>((resolve, reject) => {
       fuse.unmount((err) => { if (err === null || err === undefined) resolve(); else reject(err) })
     })

@@ -17,7 +17,11 @@ export interface SvgOptions {
   width?: number
   /** Document height in px (default 360, plus 18 per legend line). */
   height?: number
-  /** Brightness at the top of the y axis; defaults to the largest value in the events (at least 1). */
+  /**
+   * Brightness at the top of the y axis. By default each LED's largest value
+   * (at least 1); if those differ, each LED is drawn against its own and the
+   * axis is in percent.
+   */
   maxBrightness?: number
 }
 
@@ -55,7 +59,11 @@ export function renderSvg (events: TimelineEvent[], opts: SvgOptions = {}): stri
   const names = opts.led !== undefined ? [opts.led] : ledNames(all)
   const mine = opts.led !== undefined ? all.filter(e => e.led === opts.led) : all
   const { from, to } = timeRange(mine, opts)
-  const max = maxOf(mine, opts.maxBrightness)
+  // One brightness scale if the LEDs share a top value (or --max gives one);
+  // otherwise each LED is drawn against its own top, in percent.
+  const maxes = names.map(name => maxOf(mine.filter(e => e.led === name), opts.maxBrightness))
+  const shared = maxes.every(m => m === maxes[0])
+  const max = shared ? (maxes[0] ?? 1) : 100
 
   const W = opts.width ?? 800
   const legendH = 18 * names.length
@@ -68,7 +76,7 @@ export function renderSvg (events: TimelineEvent[], opts: SvgOptions = {}): stri
   const pw = Math.max(W - left - right, 50)
   const ph = Math.max(H - top - bottom, 50)
   const x = (t: number): number => left + (t - from) / (to - from) * pw
-  const y = (v: number): number => top + ph - Math.min(Math.max(v / max, 0), 1) * ph
+  const y = (v: number, ledMax = max): number => top + ph - Math.min(Math.max(v / ledMax, 0), 1) * ph
 
   const out: string[] = []
   out.push('<?xml version="1.0" encoding="UTF-8" standalone="no"?>')
@@ -91,28 +99,29 @@ export function renderSvg (events: TimelineEvent[], opts: SvgOptions = {}): stri
   out.push('</g>')
   out.push('<g class="ticks" fill="#222">')
   for (const t of xt) out.push(`<text x="${n(x(t))}" y="${n(top + ph + 16)}" text-anchor="middle">${xmlEscape(formatMs(t, step))}</text>`)
-  for (const v of yt) out.push(`<text x="${n(left - 6)}" y="${n(y(v) + 4)}" text-anchor="end">${xmlEscape(String(v))}</text>`)
+  for (const v of yt) out.push(`<text x="${n(left - 6)}" y="${n(y(v) + 4)}" text-anchor="end">${xmlEscape(String(v))}${shared ? '' : '%'}</text>`)
   out.push(`<text x="${n(left + pw / 2)}" y="${n(top + ph + 34)}" text-anchor="middle">time (ms)</text>`)
-  out.push(`<text x="14" y="${n(top + ph / 2)}" text-anchor="middle" transform="rotate(-90 14 ${n(top + ph / 2)})">brightness</text>`)
+  out.push(`<text x="14" y="${n(top + ph / 2)}" text-anchor="middle" transform="rotate(-90 14 ${n(top + ph / 2)})">${shared ? 'brightness' : 'brightness (% of max)'}</text>`)
   out.push('</g>')
 
   // One step-function path per LED.
   out.push('<g class="leds" fill="none" stroke-width="1.5" stroke-linejoin="miter">')
   names.forEach((name, i) => {
     const evs = all.filter(e => e.led === name)
+    const yl = (v: number): number => y(v, shared ? max : maxes[i])
     let d = ''
     let cur: number | undefined
     let k = 0
     for (; k < evs.length && evs[k].t <= from; k++) cur = evs[k].brightness
-    if (cur !== undefined) d = `M${n(x(from))} ${n(y(cur))}`
+    if (cur !== undefined) d = `M${n(x(from))} ${n(yl(cur))}`
     for (; k < evs.length && evs[k].t <= to; k++) {
       const e = evs[k]
-      if (cur === undefined) d = `M${n(x(e.t))} ${n(y(e.brightness))}`
-      else d += ` H${n(x(e.t))} V${n(y(e.brightness))}`
+      if (cur === undefined) d = `M${n(x(e.t))} ${n(yl(e.brightness))}`
+      else d += ` H${n(x(e.t))} V${n(yl(e.brightness))}`
       cur = e.brightness
     }
     if (cur !== undefined) d += ` H${n(x(to))}`
-    else d = `M${n(x(from))} ${n(y(0))}` // no value in the range: an empty path
+    else d = `M${n(x(from))} ${n(yl(0))}` // no value in the range: an empty path
     out.push(`<path class="led" data-led="${xmlEscape(name)}" stroke="${ledColour(i)}" d="${d}"><title>${xmlEscape(name)}</title></path>`)
   })
   out.push('</g>')
@@ -122,7 +131,7 @@ export function renderSvg (events: TimelineEvent[], opts: SvgOptions = {}): stri
   names.forEach((name, i) => {
     const ly = top + ph + 50 + 18 * i
     out.push(`<line x1="${n(left)}" y1="${n(ly - 4)}" x2="${n(left + 24)}" y2="${n(ly - 4)}" stroke="${ledColour(i)}" stroke-width="3"/>`)
-    out.push(`<text x="${n(left + 30)}" y="${n(ly)}">${xmlEscape(name)}</text>`)
+    out.push(`<text x="${n(left + 30)}" y="${n(ly)}">${xmlEscape(name)}${shared ? '' : ` (max ${n(maxes[i])})`}</text>`)
   })
   out.push('</g>')
   out.push('</svg>')

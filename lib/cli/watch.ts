@@ -1,0 +1,211 @@
+import { readdir, readFile, stat } from 'node:fs/promises'
+import { join } from 'node:path'
+import { printable } from '../plot/ascii'
+import { one, parseArgs, UsageError } from './args'
+
+export const WATCH_HELP = `ledfs watch DIR [--interval MS] [--once]
+
+A live view of every LED under DIR (a ledfs mount, or any directory laid out
+like /sys/class/leds): one row per LED with its name, active trigger,
+brightness/max_brightness and a bar proportional to the brightness.
+Redrawn every MS milliseconds (default 50, i.e. 20 times a second) in the
+terminal's alternate screen; press q or Ctrl-C to quit.
+
+  --interval MS   time between updates (default 50)
+  --once          print one frame as plain text (no escape sequences) and exit
+`
+
+const USAGE = 'usage: ledfs watch DIR [--interval MS] [--once]'
+const DEFAULT_INTERVAL = 50
+const BAR_MAX = 40
+const BAR_MIN = 10
+
+/** What one LED's files said; '?' where a file could not be read. */
+export interface LedRow {
+  name: string
+  trigger: string
+  brightness: string
+  max: string
+}
+
+export interface Frame {
+  rows: LedRow[]
+  /** Set when DIR itself could not be listed (e.g. the mount went away). */
+  error?: string
+}
+
+async function field (path: string): Promise<string | undefined> {
+  try {
+    return await readFile(path, 'utf8')
+  } catch {
+    return undefined
+  }
+}
+
+/** A short printable form of a number file's contents. */
+function value (s: string | undefined): string {
+  if (s === undefined) return '?'
+  const v = printable(s.trim())
+  return v === '' ? '?' : v.length > 12 ? v.slice(0, 12) : v
+}
+
+/** Read every LED under `dir` (subdirectories, or symlinks to directories), with async calls only. */
+export async function readFrame (dir: string): Promise<Frame> {
+  let names: string[]
+  try {
+    names = await readdir(dir)
+  } catch (e) {
+    return { rows: [], error: `cannot list ${dir}: ${(e as Error).message}` }
+  }
+  names.sort()
+  const rows = await Promise.all(names.map(async (name): Promise<LedRow | undefined> => {
+    const path = join(dir, name)
+    try {
+      if (!(await stat(path)).isDirectory()) return undefined
+    } catch (e) {
+      // Gone since readdir: no row. Anything else: a row of '?'.
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+    }
+    const [trigger, brightness, max] = await Promise.all(['trigger', 'brightness', 'max_brightness'].map(async f => await field(join(path, f))))
+    const active = trigger === undefined ? undefined : /\[([^\]]*)\]/.exec(trigger)?.[1]
+    return {
+      name: printable(name),
+      trigger: active === undefined || active === '' ? '?' : printable(active),
+      brightness: value(brightness),
+      max: value(max)
+    }
+  }))
+  return { rows: rows.filter((r): r is LedRow => r !== undefined) }
+}
+
+/** The bar of a row: '#' for the lit part, '.' for the rest; blank when a value is unknown. */
+export function bar (brightness: string, max: string, width: number): string {
+  const b = Number(brightness)
+  const m = Number(max)
+  if (!/^[0-9]+$/.test(brightness) || !/^[0-9]+$/.test(max) || m <= 0) return '[' + ' '.repeat(width) + ']'
+  const lit = Math.round(Math.min(b / m, 1) * width)
+  return '[' + '#'.repeat(lit) + '.'.repeat(width - lit) + ']'
+}
+
+/** The lines of one frame (no escape sequences), fitted to `columns`. */
+export function renderFrame (frame: Frame, columns: number): string[] {
+  if (frame.error !== undefined) return [frame.error]
+  if (frame.rows.length === 0) return ['(no LEDs)']
+  const vals = frame.rows.map(r => `${r.brightness}/${r.max}`)
+  const nameW = Math.max(3, ...frame.rows.map(r => r.name.length))
+  const trigW = Math.max(7, ...frame.rows.map(r => r.trigger.length))
+  const valW = Math.max(10, ...vals.map(v => v.length))
+  const fixed = nameW + 2 + trigW + 2 + valW + 2
+  const barW = Math.max(BAR_MIN, Math.min(BAR_MAX, columns - fixed - 2))
+  const line = (a: string, b: string, c: string, d: string): string => `${a.padEnd(nameW)}  ${b.padEnd(trigW)}  ${c.padStart(valW)}  ${d}`.replace(/ +$/, '')
+  return [
+    line('LED', 'TRIGGER', 'BRIGHTNESS', ''),
+    ...frame.rows.map((r, i) => line(r.name, r.trigger, vals[i], bar(r.brightness, r.max, barW)))
+  ]
+}
+
+const ESC = '\x1b['
+const ALT_ON = `${ESC}?1049h`
+const ALT_OFF = `${ESC}?1049l`
+const CURSOR_HIDE = `${ESC}?25l`
+const CURSOR_SHOW = `${ESC}?25h`
+const HOME = `${ESC}H`
+const CLEAR_EOL = `${ESC}K`
+const CLEAR_EOS = `${ESC}J`
+
+async function live (dir: string, interval: number): Promise<number> {
+  const out = process.stdout
+  const stdin = process.stdin
+  const rawInput = stdin.isTTY === true && typeof stdin.setRawMode === 'function'
+  let stopped = false
+  let wake: (() => void) | undefined
+  const stop = (): void => { stopped = true; wake?.() }
+  const onKey = (d: Buffer | string): void => {
+    for (const ch of typeof d === 'string' ? d : d.toString('latin1')) if (ch === 'q' || ch === 'Q' || ch === '\x03') stop()
+  }
+  let last = ''
+  const onResize = (): void => { last = '' }
+  let restored = false
+  const restore = (): void => {
+    if (restored) return
+    restored = true
+    process.off('SIGINT', stop)
+    process.off('SIGTERM', stop)
+    process.off('exit', restore)
+    out.off('resize', onResize)
+    if (rawInput) {
+      stdin.off('data', onKey)
+      stdin.setRawMode(false)
+      stdin.pause()
+    }
+    out.write(CURSOR_SHOW + ALT_OFF)
+  }
+
+  process.on('SIGINT', stop)
+  process.on('SIGTERM', stop)
+  process.on('exit', restore) // last resort: never leave the terminal in the alternate screen
+  out.on('resize', onResize)
+  if (rawInput) {
+    stdin.setRawMode(true)
+    stdin.on('data', onKey)
+    stdin.resume()
+  }
+  out.write(ALT_ON + CURSOR_HIDE + HOME + `${ESC}2J`)
+  try {
+    while (!stopped) {
+      const started = Date.now()
+      const frame = await readFrame(dir)
+      if (stopped) break
+      const columns = out.isTTY && out.columns > 0 ? out.columns : 80
+      const rows = out.isTTY && out.rows > 0 ? out.rows : 1000
+      const title = `ledfs watch ${printable(dir)}  every ${interval} ms  (q to quit)`
+      let lines = [title, '', ...renderFrame(frame, columns)]
+      if (lines.length > rows) {
+        const hidden = lines.length - rows + 1
+        lines = [...lines.slice(0, rows - 1), `... ${hidden} more`]
+      }
+      // Overwrite in place: no clear screen, so no flicker; lines cut to the width so none wraps.
+      const text = HOME + lines.map(l => l.slice(0, columns) + CLEAR_EOL).join('\r\n') + CLEAR_EOS
+      if (text !== last) {
+        out.write(text)
+        last = text
+      }
+      const wait = Math.max(0, interval - (Date.now() - started))
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, wait)
+        wake = () => { clearTimeout(timer); resolve() }
+      })
+      wake = undefined
+    }
+  } finally {
+    restore()
+  }
+  return 0
+}
+
+export async function watchCommand (argv: string[]): Promise<number> {
+  const p = parseArgs(argv, { interval: { value: true }, once: { value: false }, help: { value: false } }, 'watch')
+  if (p.options.has('help')) { process.stdout.write(WATCH_HELP); return 0 }
+  if (p.positionals.length !== 1 || p.rest.length > 0) throw new UsageError(USAGE)
+  const dir = p.positionals[0]
+  const iv = one(p, 'interval')
+  let interval = DEFAULT_INTERVAL
+  if (iv !== undefined) {
+    if (!/^[0-9]+(\.[0-9]+)?$/.test(iv) || Number(iv) < 1) throw new UsageError(`--interval takes a number of milliseconds, at least 1 (got "${iv}")`)
+    interval = Number(iv)
+  }
+  try {
+    if (!(await stat(dir)).isDirectory()) throw new UsageError(`${dir} is not a directory (expected a ledfs mount, e.g. the DIR of \`ledfs mount DIR\`)`)
+  } catch (e) {
+    if (e instanceof UsageError) throw e
+    const code = (e as NodeJS.ErrnoException).code
+    if (code === 'ENOENT') throw new UsageError(`${dir} does not exist (expected a ledfs mount, e.g. the DIR of \`ledfs mount DIR\`)`)
+    throw new UsageError(`cannot open ${dir}: ${(e as Error).message}`)
+  }
+  if (p.options.has('once')) {
+    const frame = await readFrame(dir)
+    process.stdout.write(renderFrame(frame, 80).join('\n') + '\n')
+    return frame.error === undefined ? 0 : 1
+  }
+  return await live(dir, interval)
+}
