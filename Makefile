@@ -41,5 +41,27 @@ run: build check-fuse
 	@echo "Stop with Ctrl-C."
 	./bin/ledfs mount $(LEDS_DIR)
 
+## conformance: re-record every case's kernel transcript from the real kernel (maintainers).
+## Needs the oracle toolkit (ORACLE_DIR) and Debian's package archive; `make test` never does.
+ORACLE_DIR ?= ../shared/oracle
+CASES := $(wildcard test/conformance/cases/*.txt)
+conformance:
+	@[ -x "$(ORACLE_DIR)/run.sh" ] || { echo "make conformance: no kernel oracle at ORACLE_DIR=$(ORACLE_DIR); set ORACLE_DIR to the oracle toolkit's folder"; exit 2; }
+	$(SUDO) $(ORACLE_DIR)/setup.sh
+	@set -e; for c in $(CASES); do n=$$(basename $$c .txt); \
+	  echo "conformance: $$n (6.1)"; \
+	  $(ORACLE_DIR)/run.sh $$c > test/conformance/kernel-6.1/$$n.jsonl.new; \
+	  mv test/conformance/kernel-6.1/$$n.jsonl.new test/conformance/kernel-6.1/$$n.jsonl; \
+	  if [ -f test/conformance/kernel-4.20/$$n.jsonl ]; then \
+	    echo "conformance: $$n (4.20)"; \
+	    ORACLE_PROFILE=4.20 $(ORACLE_DIR)/run.sh $$c > test/conformance/kernel-4.20/$$n.jsonl.new; \
+	    mv test/conformance/kernel-4.20/$$n.jsonl.new test/conformance/kernel-4.20/$$n.jsonl; \
+	  fi; done
+	@echo "conformance: transcripts re-recorded; review with git diff, then run make test"
+
+## bench: speed figures, each with a baseline measured in the same run.
+bench: build check-fuse
+	@for b in dist/bench/*.js; do node $$b || exit 1; done
+
 clean:
 	rm -rf dist .tap
