@@ -74,6 +74,7 @@ export class LedSystem {
     for (const t of debianBuiltinTriggers()) this.registry.register(t)
     this.registry.register(new PatternTrigger((led, msg) => this.warn(`${led.name}: ${msg}`)))
     this.root = dirNode('', () => [...this.leds.values()].map(e => e.dir.node))
+    this.root.child = (name) => this.leds.get(name)?.dir.node
     this.kernfs = new Kernfs(this.root)
     for (const spec of opts.leds) this.addLed(spec)
   }

@@ -57,7 +57,7 @@ export class Kernfs {
     for (const part of path.split('/')) {
       if (part === '' || part === '.') continue
       if (node.kind !== 'dir') throw new KernelError('ENOTDIR')
-      const child: SysfsNode | undefined = node.entries().find(e => e.name === part)
+      const child: SysfsNode | undefined = node.child !== undefined ? node.child(part) : node.entries().find(e => e.name === part)
       if (child === undefined) throw new KernelError('ENOENT')
       node = child
     }

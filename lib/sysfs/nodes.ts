@@ -42,6 +42,8 @@ export interface DirNode extends NodeBase {
   readonly kind: 'dir'
   /** Entries in listing order; computed on every call, so it always reflects current state. */
   entries: () => SysfsNode[]
+  /** Find one entry by name without listing (for directories with many entries). */
+  child?: (name: string) => SysfsNode | undefined
 }
 
 export type SysfsNode = TextAttribute | BinaryAttribute | SymlinkNode | DirNode

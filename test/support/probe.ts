@@ -21,34 +21,47 @@
  * points U+0000..U+00FF (latin1), like ledprobe's JSON escaping.
  *
  * Every file operation is a synchronous node:fs call making the syscall
- * ledprobe makes (one readSync = one read(2), one writeSync = one write(2)).
- * The served directory must belong to another process (a FUSE server in
- * this process would deadlock on its own event loop). Where Node has no such
- * call (see the README-style notes at emulated ops below):
- *  - lseek(fd, 0, SEEK_SET) (heldread, rdwr) is emulated: the port tracks
- *    each fd's offset and, once it differs from the kernel's, reads/writes
- *    with pread(2)/pwrite(2) at the tracked offset (the same FUSE request).
+ * ledprobe makes (one readSync = one read(2); openSync, closeSync, statSync,
+ * readdirSync, readlinkSync, mkdirSync, ... likewise). The served directory
+ * must belong to another process (a FUSE server in this process would
+ * deadlock on its own event loop). Where Node cannot make ledprobe's call:
+ *  - write(2): libuv repeats a write after a short count until everything is
+ *    written (a 4097-byte write that sysfs answers with 4096 would reach the
+ *    store twice). Writes longer than 4096 bytes (or all, with exactWrites)
+ *    are therefore made by a perl (else python3) child sharing the open file
+ *    description: one write(2), ~4 ms. Shorter writes use writeSync: one
+ *    write(2) unless the server answers short, which sysfs never does below
+ *    a page (exactWrites: true sends every write through the child).
+ *  - lseek(fd, 0, SEEK_SET) (heldread, rdwr) is emulated: FUSE answers it in
+ *    the kernel without a request. The port tracks each fd's offset and, once
+ *    it differs from the kernel's, reads/writes with pread(2)/pwrite(2) at the
+ *    tracked offset (the same FUSE request as read(2)/write(2) there).
  *  - truncate(2) runs through `perl -e truncate(...)` (a real truncate(2));
  *    without perl it falls back to open(O_WRONLY) + ftruncate(2) + close.
  *  - pread/pwrite with a negative offset fail with EINVAL without a syscall
- *    (the kernel checks that first; Node would silently read()/write()).
- *  - pwrite beyond 2^53-1 cannot be issued from Node: runProbe throws.
+ *    (the kernel checks that first; Node would silently read()/write()), as
+ *    do offsets whose end passes 2^63-1. pwrite offsets above 2^53-1 go
+ *    through the child too.
+ *  - read(2) of 0 bytes uses readvSync (readSync skips the syscall).
  */
 import * as fs from 'node:fs'
 import { constants as osConstants } from 'node:os'
 import { spawnSync } from 'node:child_process'
 import { performance } from 'node:perf_hooks'
 
-/** sysfs cuts writes at one page: the only case where a write(2) is short. */
-const PAGE = 4096
-
 export type ProbeRecord = Record<string, unknown>
 
 export interface ProbeOptions {
   /** Called with each record as soon as its op is done. */
   onRecord?: (rec: ProbeRecord) => void
-  /** Use perl for a real truncate(2) (default: when /usr/bin/perl or perl on PATH works). */
+  /** Use perl for a real truncate(2) (default: when perl works). */
   perlTruncate?: boolean
+  /**
+   * Make every write(2) through a perl/python3 child (exact even when a
+   * store answers short, but ~4 ms per write). Default: only writes longer than a
+   * page (4096 bytes), the only ones sysfs answers short.
+   */
+  exactWrites?: boolean
 }
 
 /* ------------------------------------------------------------ errno names */
@@ -374,6 +387,47 @@ function havePerl (): boolean {
   return perlOk
 }
 
+/*
+ * libuv (every node:fs write) repeats write(2) after a short count until all
+ * bytes are written, so a 4097-byte write that sysfs answers with 4096 would
+ * reach the store twice. A child process sharing the open file description
+ * (its fd 3) makes the single write(2) instead: perl (Essential on Debian),
+ * else python3. With a seek offset it first does a real lseek(2) (putting the
+ * shared offset where this fd's tracked offset is) or, for pwrite, pwrite(2).
+ * Its stdout: the count, or "-" and the errno.
+ */
+const PERL_WRITE = 'binmode STDIN; local $/; my $d = <STDIN>; $d = "" unless defined $d; ' +
+  'if ($ARGV[0] ne "-") { my $o = POSIX::lseek(3, $ARGV[0], 0); if (!defined $o || $o == -1) { print "-", 0 + $!; exit 0 } } ' +
+  'my $r = POSIX::write(3, $d, length $d); print defined $r ? 0 + $r : "-" . (0 + $!);'
+const PYTHON_WRITE = [
+  'import os, sys',
+  'data = sys.stdin.buffer.read()',
+  'try:',
+  '    if sys.argv[1] == "-": n = os.write(3, data)',
+  '    elif sys.argv[2] == "pwrite": n = os.pwrite(3, data, int(sys.argv[1]))',
+  '    else:',
+  '        os.lseek(3, int(sys.argv[1]), 0)',
+  '        n = os.write(3, data)',
+  '    sys.stdout.write(str(n))',
+  'except OSError as e:',
+  '    sys.stdout.write("-%d" % e.errno)'
+].join('\n')
+/** sysfs cuts writes at one page: the only writes it answers short */
+const PAGE_SIZE = 4096
+type WriteHelper = 'perl' | 'python3' | null
+let writeHelperFound: WriteHelper | undefined
+function writeHelper (): WriteHelper {
+  if (writeHelperFound === undefined) {
+    writeHelperFound = havePerl()
+      ? 'perl'
+      : (() => { try { return spawnSync('python3', ['-c', 'print(1)'], { encoding: 'utf8' }).stdout.trim() === '1' } catch { return false } })()
+          ? 'python3'
+          : null
+  }
+  return writeHelperFound
+}
+let warnedNoHelper = false
+
 class Probe {
   readonly out: ProbeRecord[] = []
   private readonly dirBuf: Buffer
@@ -445,40 +499,56 @@ class Probe {
     }
   }
 
+  /** whether this write(2) must be made by a child (see PERL_WRITE) */
+  private useHelper (data: Buffer): boolean {
+    if (this.opts.exactWrites !== true && data.length <= PAGE_SIZE) return false
+    if (writeHelper() !== null) return true
+    if (!warnedNoHelper && data.length > PAGE_SIZE) {
+      warnedNoHelper = true
+      process.emitWarning('probe.ts: neither perl nor python3: writes longer than 4096 bytes are repeated by libuv after a short count')
+    }
+    return false
+  }
+
+  /**
+   * One write(2) by a child on the same open file description; with `seekTo`
+   * after a real lseek(2) to it (mode 'seek') or as pwrite(2) (mode 'pwrite';
+   * perl has no pwrite: lseek + write, the same request to a FUSE server).
+   */
+  private helperWrite (h: FdState, data: Buffer, seekTo: bigint | null, mode: 'seek' | 'pwrite'): number {
+    const which = writeHelper()
+    if (which === null) throw new Error('probe.ts: this write needs perl or python3')
+    const at = seekTo === null ? '-' : seekTo.toString()
+    const res = which === 'perl'
+      ? spawnSync('perl', ['-MPOSIX', '-e', PERL_WRITE, at], { input: data, stdio: ['pipe', 'pipe', 'pipe', h.fd], encoding: 'utf8' })
+      : spawnSync('python3', ['-c', PYTHON_WRITE, at, mode], { input: data, stdio: ['pipe', 'pipe', 'pipe', h.fd], encoding: 'utf8' })
+    const out = typeof res.stdout === 'string' ? res.stdout.trim() : ''
+    if (res.status !== 0 || !/^-?[0-9]+$/.test(out)) throw new Error(`probe.ts: ${which} write helper failed: ${String(res.error ?? res.stderr)}`)
+    if (seekTo !== null && (which === 'perl' || mode === 'seek')) h.realPos = Number(seekTo)
+    if (out.startsWith('-')) {
+      this.errno = Number(out.slice(1))
+      return -1
+    }
+    return Number(out)
+  }
+
   /** one write(2) (pos null) or pwrite(2) */
   private sysWrite (h: FdState, data: Buffer, pos: bigint | null): number {
     if (pos !== null) {
       if (pos < 0n) { this.errno = EINVAL; return -1 }
       if (pos + BigInt(data.length) > LLONG_MAX) { this.errno = h.writable ? EINVAL : EBADF; return -1 }
-      if (pos > MAX_SAFE) throw new Error(`probe.ts: pwrite at offset ${pos} cannot be issued from Node (offsets above 2^53-1)`)
+      if (pos > MAX_SAFE || this.useHelper(data)) {
+        if (writeHelper() === null) throw new Error(`probe.ts: pwrite at offset ${pos} needs perl or python3 (Node takes offsets up to 2^53-1)`)
+        return this.helperWrite(h, data, pos, 'pwrite')
+      }
+    } else if (this.useHelper(data)) {
+      return this.helperWrite(h, data, null, 'seek')
     }
-    // Node retries a short write until everything is written (libuv), which would turn
-    // one write(2) into several. sysfs writes short only when it cuts a write at one
-    // page, so writes over a page go through exactly one os.write in a python child
-    // that shares this open file (and so its offset).
-    if (data.length > PAGE) return this.singleWriteViaChild(h, data, pos)
     try {
       return fs.writeSync(h.fd, data, 0, data.length, pos === null ? null : Number(pos))
     } catch (e) {
       return this.fail(e)
     }
-  }
-
-  private singleWriteViaChild (h: FdState, data: Buffer, pos: bigint | null): number {
-    const script = [
-      'import os, sys',
-      'data = sys.stdin.buffer.read()',
-      'try:',
-      `    n = ${pos === null ? 'os.write(3, data)' : `os.pwrite(3, data, ${pos.toString()})`}`,
-      '    print(n)',
-      'except OSError as e:',
-      '    print(-e.errno)'
-    ].join('\n')
-    const r = spawnSync('python3', ['-c', script], { input: data, stdio: ['pipe', 'pipe', 'pipe', h.fd], encoding: 'utf8' })
-    if (r.status !== 0) throw new Error(`probe.ts: python3 single write failed: ${r.stderr}`)
-    const n = Number(r.stdout.trim())
-    if (n < 0) { this.errno = -n; return -1 }
-    return n
   }
 
   /** read(2) at the fd's (emulated) position */
@@ -494,6 +564,12 @@ class Probe {
 
   /** write(2) at the fd's (emulated) position */
   private fdWrite (h: FdState, data: Buffer): number {
+    if (h.realPos !== h.pos && this.useHelper(data)) {
+      // the helper seeks for real, then writes at the shared offset
+      const r = this.helperWrite(h, data, BigInt(h.pos), 'seek')
+      if (r > 0) { h.pos += r; h.realPos += r }
+      return r
+    }
     const sameAsKernel = h.realPos === h.pos
     const r = this.sysWrite(h, data, sameAsKernel ? null : BigInt(h.pos))
     if (r > 0) {
