@@ -61,7 +61,7 @@ conformance:
 
 ## bench: speed figures, each with a baseline measured in the same run.
 bench: build check-fuse
-	@for b in dist/bench/*.js; do node $$b || exit 1; done
+	@for b in dist/bench/*.js; do node --expose-gc $$b || exit 1; done
 
 clean:
 	rm -rf dist .tap

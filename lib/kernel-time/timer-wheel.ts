@@ -1,6 +1,6 @@
 import type { Clock, ClockHandle } from '../clock/clock'
 import { MinHeap } from '../util/min-heap'
-import { tickMs } from './jiffies'
+import { msecsToJiffies, tickMs } from './jiffies'
 
 /**
  * A model of the kernel's jiffy timer wheel (kernel/time/timer.c): what it
@@ -20,22 +20,34 @@ function lvlStart (n: number): number {
   return (LVL_SIZE - 1) * 2 ** ((n - 1) * LVL_CLK_SHIFT)
 }
 
+/** Level boundaries of the wheel (LVL_START) and granularities, per depth. */
+const LEVELS = new Map<number, { starts: number[], grans: number[], cutoff: number, wheelMax: number }>()
+function levels (depth: number): { starts: number[], grans: number[], cutoff: number, wheelMax: number } {
+  let l = LEVELS.get(depth)
+  if (l === undefined) {
+    const starts = Array.from({ length: depth }, (_, lvl) => lvlStart(lvl + 1))
+    const grans = Array.from({ length: depth }, (_, lvl) => 2 ** (lvl * LVL_CLK_SHIFT))
+    const cutoff = lvlStart(depth)
+    l = { starts, grans, cutoff, wheelMax: cutoff - grans[depth - 1] }
+    LEVELS.set(depth, l)
+  }
+  return l
+}
+
 /** The jiffy at which a timer armed for `expires` fires, given the wheel clock `clk`. */
 export function bucketExpiry (expires: number, clk: number, hz: number): number {
   const depth = hz > 100 ? 9 : 8
   const delta = expires - clk
   if (delta < 0) return clk // already due: the current bucket
-  for (let lvl = 0; lvl < depth - 1; lvl++) {
-    if (delta < lvlStart(lvl + 1)) return roundUp(expires, lvl)
+  // The first level, by far the most common case: one jiffy after the expiry.
+  if (delta < LVL_SIZE - 1) return expires + 1
+  const { starts, grans, cutoff, wheelMax } = levels(depth)
+  for (let lvl = 1; lvl < depth - 1; lvl++) {
+    if (delta < starts[lvl]) return (Math.floor(expires / grans[lvl]) + 1) * grans[lvl]
   }
-  const cutoff = lvlStart(depth)
-  const wheelMax = cutoff - 2 ** ((depth - 1) * LVL_CLK_SHIFT)
-  return roundUp(delta >= cutoff ? clk + wheelMax : expires, depth - 1)
-}
-
-function roundUp (expires: number, lvl: number): number {
-  const gran = 2 ** (lvl * LVL_CLK_SHIFT)
-  return (Math.floor(expires / gran) + 1) * gran
+  const e = delta >= cutoff ? clk + wheelMax : expires
+  const g = grans[depth - 1]
+  return (Math.floor(e / g) + 1) * g
 }
 
 export class KernelTimer {
@@ -43,7 +55,6 @@ export class KernelTimer {
   expires = 0
   /** Jiffy it will actually fire at, or -1 when not pending. */
   bucket = -1
-  seq = 0
   constructor (readonly fn: () => void) {}
   get pending (): boolean { return this.bucket >= 0 }
 }
@@ -51,10 +62,11 @@ export class KernelTimer {
 export class TimerWheel {
   readonly hz: number
   readonly tick: number
-  private readonly heap = new MinHeap<{ bucket: number, seq: number, timer: KernelTimer }>(
-    (a, b) => a.bucket < b.bucket || (a.bucket === b.bucket && a.seq < b.seq))
+  /** Timers by the jiffy they fire at (entries may be stale: re-armed or deleted since). */
+  private readonly buckets = new Map<number, KernelTimer[]>()
+  /** The jiffies that have a bucket, earliest first. */
+  private readonly due = new MinHeap<number>((a, b) => a < b)
 
-  private seq = 0
   /** Jiffy whose timers are running now, or -1 outside a timer run. */
   private running = -1
   /** Time of the high-resolution timer running now, or -1. */
@@ -64,9 +76,21 @@ export class TimerWheel {
   private wakeAt = Infinity
   private wake: ClockHandle | undefined
 
+  private readonly msCache = new Map<number, number>()
+
   constructor (readonly clock: Clock, hz: number) {
     this.hz = hz
     this.tick = tickMs(hz)
+  }
+
+  /** msecs_to_jiffies() at this wheel's HZ (memoised: patterns reuse a few durations). */
+  msToJiffies (ms: number): number {
+    let j = this.msCache.get(ms)
+    if (j === undefined) {
+      j = msecsToJiffies(ms, this.hz)
+      if (this.msCache.size < 4096) this.msCache.set(ms, j)
+    }
+    return j
   }
 
   /** The jiffies counter. Inside a timer run it is the jiffy being run. */
@@ -103,10 +127,16 @@ export class TimerWheel {
   /** mod_timer(): (re)arm for jiffy `expires`. */
   modTimer (timer: KernelTimer, expires: number): void {
     timer.expires = expires
-    timer.bucket = bucketExpiry(expires, this.clk, this.hz)
-    timer.seq = ++this.seq
-    this.heap.push({ bucket: timer.bucket, seq: timer.seq, timer })
-    this.arm(timer.bucket)
+    const b = bucketExpiry(expires, this.clk, this.hz)
+    timer.bucket = b
+    const list = this.buckets.get(b)
+    if (list === undefined) {
+      this.buckets.set(b, [timer])
+      this.due.push(b)
+    } else {
+      list.push(timer)
+    }
+    this.arm(b)
   }
 
   /** add_timer(): arm with the expiry already in timer.expires. */
@@ -121,8 +151,12 @@ export class TimerWheel {
     return was
   }
 
-  /** Number of heap entries, live or stale (for tests of clean-up). */
-  get queued (): number { return this.heap.size }
+  /** Number of queued entries, live or stale (for tests of clean-up). */
+  get queued (): number {
+    let n = 0
+    for (const l of this.buckets.values()) n += l.length
+    return n
+  }
 
   private arm (bucket: number): void {
     if (this.running >= 0) return // the run loop re-arms when it finishes
@@ -132,20 +166,23 @@ export class TimerWheel {
     this.wake = this.clock.schedule(bucket * this.tick, () => this.run())
   }
 
-  private nextLive (): { bucket: number, seq: number, timer: KernelTimer } | undefined {
-    let top = this.heap.peek()
-    while (top !== undefined && (top.timer.seq !== top.seq || !top.timer.pending)) {
-      this.heap.pop()
-      top = this.heap.peek()
+  /** The earliest bucket that still has a timer armed for it. */
+  private nextBucket (): number | undefined {
+    for (;;) {
+      const b = this.due.peek()
+      if (b === undefined) return undefined
+      const list = this.buckets.get(b)
+      if (list !== undefined && list.some(t => t.bucket === b)) return b
+      this.due.pop()
+      this.buckets.delete(b)
     }
-    return top
   }
 
   /** Run every timer already due by the clock (also called ahead of a late wake-up). */
   runDue (): void {
     if (this.running >= 0 || this.hrRunning >= 0) return
-    const top = this.nextLive()
-    if (top === undefined || top.bucket * this.tick > this.clock.now()) return
+    const b = this.nextBucket()
+    if (b === undefined || b * this.tick > this.clock.now()) return
     if (this.wake !== undefined) this.clock.cancel(this.wake)
     this.run()
   }
@@ -156,22 +193,27 @@ export class TimerWheel {
     const nowJiffy = Math.floor(this.clock.now() / this.tick + 1e-9)
     try {
       for (;;) {
-        const top = this.nextLive()
-        if (top === undefined || top.bucket > nowJiffy) break
-        this.heap.pop()
+        const b = this.nextBucket()
+        if (b === undefined || b > nowJiffy) break
+        this.due.pop()
+        const list = this.buckets.get(b) ?? []
+        this.buckets.delete(b)
         // Each timer runs at its own bucket's jiffy, even if the wake-up came late.
-        this.running = top.bucket
-        top.timer.bucket = -1
-        try {
-          top.timer.fn()
-        } catch (err) {
-          this.onError(err)
+        this.running = b
+        for (const timer of list) {
+          if (timer.bucket !== b) continue // deleted, re-armed elsewhere, or a duplicate entry
+          timer.bucket = -1
+          try {
+            timer.fn()
+          } catch (err) {
+            this.onError(err)
+          }
         }
       }
     } finally {
       this.running = -1
-      const next = this.nextLive()
-      if (next !== undefined) this.arm(next.bucket)
+      const next = this.nextBucket()
+      if (next !== undefined) this.arm(next)
     }
   }
 }

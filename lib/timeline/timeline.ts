@@ -18,21 +18,31 @@ export class Timeline {
   private readonly sinks: TimelineSink[] = []
   dropped = 0
 
+  /** maxEvents 0 keeps nothing in memory and only feeds the sinks. */
   constructor (readonly maxEvents = 1_000_000) {}
 
   record (led: string, brightness: number, t: number): void {
     const e = { t, led, brightness }
-    this.events.push(e)
-    if (this.events.length > this.maxEvents) {
-      const cut = this.events.length - this.maxEvents
-      this.events.splice(0, cut)
-      this.dropped += cut
+    if (this.maxEvents === 0) { // sinks only (long simulations)
+      for (const s of this.sinks) s(e)
+      return
     }
+    this.events.push(e)
+    // Trim in chunks (a quarter of the cap at a time) so a full timeline costs O(1) per event.
+    if (this.events.length > this.maxEvents + Math.max(1, this.maxEvents >> 2)) this.trim()
     for (const s of this.sinks) s(e)
   }
 
-  /** Events so far, optionally of one LED. */
+  private trim (): void {
+    const cut = this.events.length - this.maxEvents
+    if (cut <= 0) return
+    this.events.splice(0, cut)
+    this.dropped += cut
+  }
+
+  /** Events so far (the newest maxEvents), optionally of one LED. */
   list (led?: string): TimelineEvent[] {
+    this.trim()
     return led === undefined ? [...this.events] : this.events.filter(e => e.led === led)
   }
 

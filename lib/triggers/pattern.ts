@@ -3,7 +3,6 @@ import { kstrtos32 } from '../abi/kstrtox'
 import { sscanf } from '../abi/scanf'
 import { PageWriter } from '../abi/sysfs'
 import { HrTimer } from '../kernel-time/hrtimer'
-import { msecsToJiffies } from '../kernel-time/jiffies'
 import { KernelTimer } from '../kernel-time/timer-wheel'
 import type { LedClassdev, LedPattern } from '../led/led-core'
 import type { LedTrigger } from '../led/led-triggers'
@@ -51,7 +50,7 @@ export class PatternState {
       this.hrtimer.forward(ms)
     } else {
       const wheel = this.led.wheel
-      wheel.modTimer(this.timer, wheel.jiffies + msecsToJiffies(ms, wheel.hz))
+      wheel.modTimer(this.timer, wheel.jiffies + wheel.msToJiffies(ms))
     }
   }
 
