@@ -162,9 +162,9 @@ export async function mountCommand (argv: string[]): Promise<number> {
         code = 1
       }).finally(() => resolveExit(code))
     }
-    process.once('SIGINT', () => stop(0))
-    process.once('SIGTERM', () => stop(0))
-    process.once('SIGHUP', () => stop(0))
+    // Signals that arrive while shutting down are absorbed: the default action
+    // would kill the process before a real LED is put back.
+    for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(sig, () => stop(0))
     // Unmounted from outside (fusermount -u): nothing left to serve.
     const watchdog = setInterval(() => {
       if (!mount.stillMounted()) {

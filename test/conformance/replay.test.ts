@@ -49,16 +49,26 @@ for (const plan of plans) {
     if (!existsSync(golden)) continue
     t.test(`${name} (${plan.profile})`, async t => {
       const expected = (plan.transform ?? ((r: Rec[]) => r))(readJsonl(golden) as Rec[])
-      const m = await startMount(['--led', 'oracle', '--kernel', plan.profile])
-      let got: Rec[]
-      try {
-        got = await runProbe(m.ledDir('oracle'), readFileSync(join(HERE, 'cases', `${name}.txt`))) as Rec[]
-      } finally {
-        await m.stop()
-      }
-      const r = compareTranscripts(expected, got)
-      totalOps += r.total
       const allowed = known.differences.filter(d => d.case === name && d.profiles.includes(plan.profile)).map(d => d.op).sort((a, b) => a - b)
+      const replay = async (): Promise<ReturnType<typeof compareTranscripts>> => {
+        const m = await startMount(['--led', 'oracle', '--kernel', plan.profile])
+        try {
+          return compareTranscripts(expected, await runProbe(m.ledDir('oracle'), readFileSync(join(HERE, 'cases', `${name}.txt`))) as Rec[])
+        } finally {
+          await m.stop()
+        }
+      }
+      let r = await replay()
+      // A real-time trace can miss its ±12 ms window when the machine is busy.
+      // Then, and only then (every unexpected mismatch a trace timing one), the
+      // case runs once more in a fresh mount, and that run must pass as a whole.
+      const unexpected = r.mismatches.filter(line => !allowed.includes(Number(/^#(\d+)/.exec(line)?.[1])))
+      const timingOnly = (line: string): boolean => / trace \d+ /.test(line) && /\]: timing: worst offset [^;]*$/.test(line)
+      if (unexpected.length > 0 && unexpected.every(timingOnly)) {
+        t.comment(`retrying after a timing-only miss: ${unexpected.join(' | ')}`)
+        r = await replay()
+      }
+      totalOps += r.total
       const differing = r.mismatches.map(line => Number(/^#(\d+)/.exec(line)?.[1])).filter((n, i, a) => a.indexOf(n) === i).sort((a, b) => a - b)
       t.same(differing, allowed, `ops that differ from the kernel: ${r.mismatches.join(' | ') || 'none'}`)
       t.equal(r.identical, r.total - allowed.length, `${r.identical}/${r.total} ops identical`)

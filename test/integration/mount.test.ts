@@ -179,7 +179,7 @@ t.test('CLI errors are one line with the fix', async t => {
     [['mount', work, '--kernel', '5.4'], /--kernel must be 4.20, 6.1 or mainline/],
     [['mount', work, '--bogus'], /unknown option --bogus/],
     [['mount'], /mount takes one directory/],
-    [['mount', work, '--led', 'a/b'], /LED name "a\/b"/],
+    [['mount', work, '--led', 'a/b'], /--led a\/b: the LED name must not be/],
     [['mount', work, '--led', 'a', '--led', 'a'], /defined twice/],
     [['frobnicate'], /unknown command/]
   ]
