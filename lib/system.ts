@@ -36,6 +36,8 @@ export interface SystemOptions {
   maxTimelineEvents?: number
   /** Where kernel-style warnings go (dev_warn). */
   warn?: (msg: string) => void
+  /** Who the files belong to; default root, as on sysfs. */
+  owner?: { uid: number, gid: number }
 }
 
 /** LED names as the LED class allows them: a single path component. */
@@ -75,7 +77,7 @@ export class LedSystem {
     this.registry.register(new PatternTrigger((led, msg) => this.warn(`${led.name}: ${msg}`)))
     this.root = dirNode('', () => [...this.leds.values()].map(e => e.dir.node))
     this.root.child = (name) => this.leds.get(name)?.dir.node
-    this.kernfs = new Kernfs(this.root)
+    this.kernfs = new Kernfs(this.root, opts.owner ?? { uid: 0, gid: 0 })
     for (const spec of opts.leds) this.addLed(spec)
   }
 

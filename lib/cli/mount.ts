@@ -33,7 +33,9 @@ Options:
                       when told: ledfs clock DIR advance MS
   --trace FILE        append every brightness change to FILE as JSON lines:
                       {"t":MS,"led":NAME,"brightness":VALUE}
-  --allow-other       let other users use the mount (FUSE allow_other)
+  --allow-other       let other users use the mount (FUSE allow_other): they
+                      can read every file and write none (modes are enforced
+                      as on sysfs; the files belong to the mounting user)
   -h, --help          this help
 
 Example:
@@ -103,7 +105,9 @@ export async function startServing (cfg: MountConfig, dir: string, warn: (msg: s
   const specs = instantiate(cfg.leds, warn)
   let system: LedSystem
   try {
-    system = new LedSystem({ leds: specs, hz: cfg.hz, kernel: cfg.kernel, warn, clock: cfg.clock === 'virtual' ? new VirtualClock() : undefined })
+    // Files belong to whoever mounts (root: uid 0, as on sysfs), so the owner can write and, with --allow-other, others only read.
+    const owner = { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 }
+    system = new LedSystem({ leds: specs, hz: cfg.hz, kernel: cfg.kernel, warn, owner, clock: cfg.clock === 'virtual' ? new VirtualClock() : undefined })
   } catch (e) {
     for (const s of specs) s.driver?.dispose?.()
     throw new UsageError((e as Error).message)

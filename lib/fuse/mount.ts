@@ -122,6 +122,9 @@ export class FuseMount {
       fsname: 'ledfs',
       subtype: 'ledfs',
       allowOther: opts.allowOther === true,
+      // With other users on the mount, the kernel checks their access against
+      // the owner and modes ledfs reports, as sysfs's inode permissions do.
+      defaultPermissions: opts.allowOther === true,
       timeout: false
     })
     await new Promise<void>((resolve, reject) => {
