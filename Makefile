@@ -6,7 +6,7 @@ SHELL := /bin/bash
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 LEDS_DIR ?= leds
 
-.PHONY: deps system-deps build test run clean conformance bench check-fuse
+.PHONY: deps system-deps build test run clean conformance bench stress fuzz check-fuse
 
 ## system-deps: the Debian packages FUSE needs (libfuse 2 for the binding, fusermount to unmount).
 system-deps:
@@ -58,6 +58,10 @@ conformance:
 	    mv test/conformance/kernel-4.20/$$n.jsonl.new test/conformance/kernel-4.20/$$n.jsonl; \
 	  fi; done
 	@echo "conformance: transcripts re-recorded; review with git diff, then run make test"
+
+## stress: 32 processes on the same LEDs for 60 s (make test runs a 3 s version).
+stress: build check-fuse
+	STRESS_PROCS=32 STRESS_SECONDS=60 npx tap test/stress/stress.test.ts --timeout=300
 
 ## bench: speed figures, each with a baseline measured in the same run.
 bench: build check-fuse
