@@ -122,31 +122,16 @@ export interface Sc27xxCurve {
   lowMs: number
 }
 
+/** The registers one LED's line involves. */
+export type Sc27xxRegisterName = 'CTRL' | 'PRESCALE' | 'DUTY' | 'CURVE0' | 'CURVE1' | 'MODULE_EN0' | 'CLK_EN0' | 'RGB_CTRL'
+
 /** registers() of one LED: raw values by name, addresses, decoded fields. */
 export interface Sc27xxRegisters {
   base: number
   line: number
   /** Raw 32-bit values by register name. */
-  values: {
-    CTRL: number
-    PRESCALE: number
-    DUTY: number
-    CURVE0: number
-    CURVE1: number
-    MODULE_EN0: number
-    CLK_EN0: number
-    RGB_CTRL: number
-  }
-  addresses: {
-    CTRL: number
-    PRESCALE: number
-    DUTY: number
-    CURVE0: number
-    CURVE1: number
-    MODULE_EN0: number
-    CLK_EN0: number
-    RGB_CTRL: number
-  }
+  values: Record<Sc27xxRegisterName, number>
+  addresses: Record<Sc27xxRegisterName, number>
   fields: {
     run: boolean
     type: boolean

@@ -1,8 +1,8 @@
 import t from 'tap'
-import { KernelError } from '../../lib/abi/errno'
 import { VirtualClock } from '../../lib/clock/virtual-clock'
 import { SAMPLE_MS, Sc27xxController, Sc27xxDriver, sc27xxAlignDeltaT, type Sc27xxWrite } from '../../lib/drivers/sc27xx'
 import { LedSystem, type LedSpec } from '../../lib/system'
+import { virtualSystem } from '../support/vfs'
 
 /**
  * The SC27xx breathing-light mock driven through the pattern trigger, on a
@@ -18,35 +18,8 @@ function scSystem (leds?: LedSpec[]): {
   read: (path: string) => string
   events: (since?: number) => Array<[number, number]>
 } {
-  const clock = new VirtualClock()
   const sc = new Sc27xxDriver()
-  const sys = new LedSystem({ leds: leds ?? [{ name: 'sc', driver: sc }], clock, warn: () => {} })
-  const write = (path: string, data: string): number | string => {
-    try {
-      const of = sys.kernfs.open(sys.kernfs.lookup(path), { read: false, write: true })
-      return sys.kernfs.write(of, Buffer.from(data, 'latin1'), 0)
-    } catch (e) {
-      if (e instanceof KernelError) return e.code
-      throw e
-    }
-  }
-  const read = (path: string): string => {
-    try {
-      const of = sys.kernfs.open(sys.kernfs.lookup(path), { read: true, write: false })
-      let out = ''
-      let pos = 0
-      for (;;) {
-        const b = sys.kernfs.read(of, pos, 65536)
-        if (b.length === 0) break
-        out += b.toString('latin1')
-        pos += b.length
-      }
-      return out
-    } catch (e) {
-      if (e instanceof KernelError) return e.code
-      throw e
-    }
-  }
+  const { sys, clock, write, read } = virtualSystem({ leds: leds ?? [{ name: 'sc', driver: sc }] })
   /** Timeline of LED "sc" as [time relative to `since`, brightness]. */
   const events = (since = 0): Array<[number, number]> =>
     sys.timeline.list('sc').map(e => [e.t - since, e.brightness])
