@@ -65,6 +65,10 @@ conformance:
 stress: build check-fuse
 	STRESS_PROCS=32 STRESS_SECONDS=60 npx tap test/stress/stress.test.ts --timeout=300
 
+## fuzz: a million fuzzed writes through a real mount against the 6.1 reference model (FUZZ_WRITES, FUZZ_SEED).
+fuzz: build check-fuse
+	TS_NODE_TRANSPILE_ONLY=1 node --import=@tapjs/typescript/import test/fuzz/run.ts
+
 ## bench: speed figures, each with a baseline measured in the same run.
 bench: build check-fuse
 	@for b in dist/bench/*.js; do node --expose-gc $$b || exit 1; done
