@@ -21,6 +21,8 @@ const HERE = __dirname
 const cases = readdirSync(join(HERE, 'cases')).filter(f => f.endsWith('.txt')).map(f => f.slice(0, -4)).sort()
 const known = JSON.parse(readFileSync(join(HERE, 'known-differences.json'), 'utf8')) as {
   differences: Array<{ profiles: string[], case: string, op: number, why: string }>
+  /** Ops whose outcome depends on where a timer tick falls, on the kernel too. */
+  racy: Array<{ profiles: string[], case: string, op: number, why: string }>
 }
 
 type Rec = Record<string, unknown>
@@ -59,12 +61,15 @@ for (const plan of plans) {
         }
       }
       let r = await replay()
-      // A real-time trace can miss its ±12 ms window when the machine is busy.
-      // Then, and only then (every unexpected mismatch a trace timing one), the
-      // case runs once more in a fresh mount, and that run must pass as a whole.
-      const unexpected = r.mismatches.filter(line => !allowed.includes(Number(/^#(\d+)/.exec(line)?.[1])))
+      // A real-time trace can miss its ±12 ms window when the machine is busy,
+      // and a few recorded ops race a timer tick (listed under "racy"). Then, and
+      // only then (every unexpected mismatch one of these), the case runs once
+      // more in a fresh mount, and that run must pass as a whole.
+      const racy = known.racy.filter(d => d.case === name && d.profiles.includes(plan.profile)).map(d => d.op)
+      const opOf = (line: string): number => Number(/^#(\d+)/.exec(line)?.[1])
+      const unexpected = r.mismatches.filter(line => !allowed.includes(opOf(line)))
       const timingOnly = (line: string): boolean => / trace \d+ /.test(line) && /\]: timing: worst offset [^;]*$/.test(line)
-      if (unexpected.length > 0 && unexpected.every(timingOnly)) {
+      if (unexpected.length > 0 && unexpected.every(line => timingOnly(line) || racy.includes(opOf(line)))) {
         t.comment(`retrying after a timing-only miss: ${unexpected.join(' | ')}`)
         r = await replay()
       }
