@@ -60,6 +60,46 @@ const CLI = join(packageRoot(), 'bin', 'ledfs')
 const live = new Set<ChildProcess>()
 let exitHook = false
 
+export interface SpawnedMount {
+  child: ChildProcess
+  /** Everything the process printed so far. */
+  output: () => string
+  /** Resolves with the exit code when the process ends. */
+  exited: Promise<number | null>
+}
+
+/**
+ * Run `ledfs mount ARGS...` in a child process and wait for its ready line
+ * (rejects with its output if it exits first or is not ready within 20 s).
+ * The child is killed when this process exits.
+ */
+export async function spawnMount (args: string[], env?: NodeJS.ProcessEnv): Promise<SpawnedMount> {
+  const child = spawn(process.execPath, [CLI, 'mount', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: env ?? process.env })
+  live.add(child)
+  if (!exitHook) {
+    exitHook = true
+    // A test process that exits without stopping its mounts must not leave them behind.
+    process.on('exit', () => { for (const c of live) c.kill('SIGTERM') })
+  }
+  let output = ''
+  child.stdout?.on('data', (d: Buffer) => { output += d.toString() })
+  child.stderr?.on('data', (d: Buffer) => { output += d.toString() })
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => { live.delete(child); resolve(code) }))
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`ledfs did not become ready in 20 s: ${output}`)), 20000)
+      const check = (): void => { if (output.includes('ledfs: mounted')) { clearTimeout(timer); resolve() } }
+      child.stdout?.on('data', check)
+      void exited.then((code) => { clearTimeout(timer); reject(new Error(`ledfs exited (${String(code)}): ${output.trim()}`)) })
+    })
+  } catch (e) {
+    child.kill('SIGTERM')
+    await exited
+    throw e
+  }
+  return { child, output: () => output, exited }
+}
+
 /**
  * Start an ledfs mount for a test. The filesystem is served by a child
  * process: a FUSE mount answers on the event loop of the process that serves
@@ -82,36 +122,21 @@ export async function startLedfs (opts: LedfsOptions = {}): Promise<Ledfs> {
       ...(l.defaultPattern !== undefined ? { default_pattern: l.defaultPattern } : {})
     }))
   }))
-  const args = [CLI, 'mount', dir, '--config', config, '--clock', opts.clock ?? 'real']
+  const args = [dir, '--config', config, '--clock', opts.clock ?? 'real']
   if (opts.kernel !== undefined) args.push('--kernel', opts.kernel)
   if (opts.hz !== undefined) args.push('--hz', String(opts.hz))
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] })
-  live.add(child)
-  if (!exitHook) {
-    exitHook = true
-    // A test process that exits without stop() must not leave a mount behind.
-    process.on('exit', () => { for (const c of live) c.kill('SIGTERM') })
-  }
-  let output = ''
-  child.stdout?.on('data', (d: Buffer) => { output += d.toString() })
-  child.stderr?.on('data', (d: Buffer) => { output += d.toString() })
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => { live.delete(child); resolve(code) }))
   const cleanup = (): void => {
     rmSync(cfgDir, { recursive: true, force: true })
     if (own) rmSync(dir, { recursive: true, force: true })
   }
+  let spawned: SpawnedMount
   try {
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`ledfs did not become ready in 20 s: ${output}`)), 20000)
-      child.stdout?.on('data', () => { if (output.includes('ledfs: mounted')) { clearTimeout(timer); resolve() } })
-      void exited.then((code) => { clearTimeout(timer); reject(new Error(`ledfs exited (${String(code)}): ${output.trim()}`)) })
-    })
+    spawned = await spawnMount(args)
   } catch (e) {
-    child.kill('SIGTERM')
-    await exited
     cleanup()
     throw e
   }
+  const { child, exited } = spawned
   const ask = async (req: ControlRequest): Promise<Record<string, unknown>> => {
     const res = await controlRequest(dir, req)
     if (!res.ok) throw new Error(res.error)

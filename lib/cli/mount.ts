@@ -157,6 +157,13 @@ export async function mountCommand (argv: string[]): Promise<number> {
 
   return await new Promise<number>((resolveExit) => {
     let stopping = false
+    // Unmounted from outside (fusermount -u): nothing left to serve.
+    const watchdog = setInterval(() => {
+      if (!mount.stillMounted()) {
+        warn(`${mount.dir} was unmounted from outside; stopping`)
+        stop(0)
+      }
+    }, 1000)
     const stop = (code: number): void => {
       if (stopping) return
       stopping = true
@@ -169,14 +176,6 @@ export async function mountCommand (argv: string[]): Promise<number> {
     // Signals that arrive while shutting down are absorbed: the default action
     // would kill the process before a real LED is put back.
     for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(sig, () => stop(0))
-    // Unmounted from outside (fusermount -u): nothing left to serve.
-    const watchdog = setInterval(() => {
-      if (!mount.stillMounted()) {
-        clearInterval(watchdog)
-        warn(`${mount.dir} was unmounted from outside; stopping`)
-        stop(0)
-      }
-    }, 1000)
     // A bug must not leave a real LED taken over or a dead mount behind.
     process.on('uncaughtException', (e) => {
       warn(`internal error, shutting down: ${e.stack ?? e.message}`)

@@ -1,4 +1,5 @@
-import { spawn, type ChildProcess, execFileSync } from 'node:child_process'
+import { type ChildProcess, execFileSync } from 'node:child_process'
+import { spawnMount } from '../../lib/api'
 import { mkdtempSync, rmSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -27,23 +28,11 @@ function isMounted (dir: string): boolean {
  */
 export async function startMount (args: string[] = ['--led', 'oracle'], opts: { dir?: string, env?: NodeJS.ProcessEnv } = {}): Promise<StartedMount> {
   const base = opts.dir ?? mkdtempSync(join(tmpdir(), 'ledfs-test-'))
-  const child = spawn(process.execPath, [CLI, 'mount', base, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: opts.env ?? process.env })
-  let out = ''
-  child.stdout?.on('data', (d: Buffer) => { out += d.toString() })
-  child.stderr?.on('data', (d: Buffer) => { out += d.toString() })
-  const exited = new Promise<number | null>((resolveExit) => child.on('exit', (code) => resolveExit(code)))
-  await new Promise<void>((resolveReady, reject) => {
-    const timer = setTimeout(() => { reject(new Error(`ledfs mount did not become ready: ${out}`)) }, 20000)
-    const check = (): void => {
-      if (out.includes('ledfs: mounted')) { clearTimeout(timer); resolveReady() }
-    }
-    child.stdout?.on('data', check)
-    void exited.then((code) => { clearTimeout(timer); reject(new Error(`ledfs mount exited with ${String(code)}: ${out}`)) })
-  })
+  const { child, output, exited } = await spawnMount([base, ...args], opts.env)
   return {
     dir: base,
     child,
-    output: () => out,
+    output,
     ledDir: (name) => join(base, name),
     stop: async () => {
       if (child.exitCode === null) child.kill('SIGTERM')
