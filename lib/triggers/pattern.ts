@@ -147,35 +147,36 @@ export class PatternState {
     }
   }
 
-  /** pattern_trig_store_patterns() for text input. */
-  storePatterns (buf: Buffer, kind: PatternKind): number {
+  /**
+   * pattern_trig_store_patterns(): stop what runs, take new tuples of `kind`
+   * from `fill` (which may throw EINVAL), start them; any failure leaves none.
+   */
+  private replace (kind: PatternKind, fill: () => void): void {
     this.halt()
     this.kind = kind
     this.patterns = []
-    this.parse(buf)
+    fill()
     try {
       this.start()
     } catch (e) {
       this.patterns = []
       throw e
     }
+  }
+
+  /** A write to pattern, hw_pattern or hr_pattern. */
+  storePatterns (buf: Buffer, kind: PatternKind): number {
+    this.replace(kind, () => this.parse(buf))
     return buf.length
   }
 
   /** The device-tree led-pattern property: tuples taken as they are, no checks. */
   storeDefault (values: number[]): void {
-    this.halt()
-    this.kind = 'sw'
-    this.patterns = []
-    for (let i = 0; i + 1 < values.length; i += 2) {
-      this.patterns.push({ brightness: values[i] | 0, deltaT: values[i + 1] >>> 0 })
-    }
-    try {
-      this.start()
-    } catch (e) {
-      this.patterns = []
-      throw e
-    }
+    this.replace('sw', () => {
+      for (let i = 0; i + 1 < values.length; i += 2) {
+        this.patterns.push({ brightness: values[i] | 0, deltaT: values[i + 1] >>> 0 })
+      }
+    })
   }
 
   showPatterns (kind: PatternKind): Buffer {
