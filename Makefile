@@ -22,8 +22,12 @@ node_modules/.package-lock.json: package.json package-lock.json
 
 deps: system-deps node_modules/.package-lock.json
 
-build: deps
+## build: compile lib/ and bench/ to dist/ (only when a source changed).
+SOURCES := $(shell find lib bench -name '*.ts') tsconfig.json
+build: deps dist/.built
+dist/.built: $(SOURCES) node_modules/.package-lock.json
 	npx tsc -p tsconfig.json
+	@touch $@
 
 ## test: unit tests, FUSE integration tests and the recorded kernel transcripts.
 test: build check-fuse
