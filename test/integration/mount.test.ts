@@ -189,6 +189,9 @@ t.test('CLI errors are one line with the fix', async t => {
     t.match(r.err, re, args.join(' '))
     t.equal(r.err.trim().split('\n').length, 1, 'one line')
   }
+  const nofuse = spawnSync(process.execPath, [CLI, 'mount', work, '--led', 'x'], { encoding: 'utf8', env: { ...process.env, PATH: '/nonexistent' } })
+  t.equal(nofuse.status, 2, 'FUSE tools missing')
+  t.match(nofuse.stderr, /^ledfs: FUSE is not available: fusermount was not found \(install it: `apt-get install fuse`, or run `make deps`\)\n$/)
   const help = spawnSync(process.execPath, [CLI, 'mount', '--help'], { encoding: 'utf8' })
   t.equal(help.status, 0)
   t.match(help.stdout, /--trace FILE/)
