@@ -58,8 +58,10 @@ const EXTRA_OPTIONS = [
   // write(2) would reach store() twice. With them a write is one request up to
   // 128 KiB; past that the kernel stops at our short (4096-byte) answer.
   'big_writes', 'max_write=131072',
-  // Files come and go with triggers, and attributes may change on chmod: look everything up afresh.
-  'entry_timeout=0', 'attr_timeout=0', 'negative_timeout=0'
+  // Files come and go with triggers: every path walk looks the names up afresh
+  // (and a lookup's reply refreshes the attributes, so caching those for a
+  // second is safe; it saves a GETATTR per open).
+  'entry_timeout=0', 'attr_timeout=1', 'negative_timeout=0'
 ]
 
 function mountsAt (dir: string): boolean {
