@@ -113,6 +113,11 @@ export async function runCommand (argv: string[]): Promise<number> {
   }
   const controlName = `ledfs-run-${process.pid}-${randomBytes(4).toString('hex')}`
   const serving = await startServing(cfg, LEDS_DIR, warn, `\0${controlName}`)
+  // A bug must not leave a real LED taken over (the namespace takes the mount with it).
+  process.on('uncaughtException', (e) => {
+    warn(`internal error, shutting down: ${e.stack ?? e.message}`)
+    serving.stop().finally(() => process.exit(1))
+  })
   let code: number
   try {
     const env: NodeJS.ProcessEnv = { ...process.env, LEDFS_CONTROL: controlName }
