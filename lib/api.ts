@@ -74,7 +74,10 @@ export interface SpawnedMount {
  * The child is killed when this process exits.
  */
 export async function spawnMount (args: string[], env?: NodeJS.ProcessEnv): Promise<SpawnedMount> {
-  const child = spawn(process.execPath, [CLI, 'mount', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: env ?? process.env })
+  // The child keeps reading our end of a pipe on its stdin; if this process dies
+  // without stopping it (a test runner's timeout kills it), the pipe closes and
+  // the mount stops by itself.
+  const child = spawn(process.execPath, [CLI, 'mount', ...args], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...(env ?? process.env), LEDFS_STOP_WITH_STDIN: '1' } })
   live.add(child)
   if (!exitHook) {
     exitHook = true

@@ -181,5 +181,15 @@ export async function mountCommand (argv: string[]): Promise<number> {
       warn(`internal error, shutting down: ${e.stack ?? e.message}`)
       stop(1)
     })
+    // Started by a program that keeps our stdin open (the JS API, the tests):
+    // when it goes away, even killed, the pipe closes and the mount goes too.
+    if (process.env[STOP_WITH_STDIN] === '1') {
+      process.stdin.on('end', () => stop(0))
+      process.stdin.on('error', () => stop(0))
+      process.stdin.resume()
+    }
   })
 }
+
+/** Environment switch: stop when standard input reaches end of file. */
+export const STOP_WITH_STDIN = 'LEDFS_STOP_WITH_STDIN'

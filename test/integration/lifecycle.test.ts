@@ -77,3 +77,23 @@ t.test('--allow-other: other users read, cannot write; max_brightness is read-on
   t.equal(readFileSync(join(led, 'brightness'), 'latin1'), '9\n', 'nothing changed')
   t.equal((() => { try { write(join(led, 'max_brightness'), '1\n'); return 'ok' } catch (e) { return (e as NodeJS.ErrnoException).code } })(), 'EACCES', 'root cannot write max_brightness either')
 })
+
+t.test('a mount started through the API goes away when its parent is killed', async t => {
+  const { mkdtempSync } = await import('node:fs')
+  const { tmpdir } = await import('node:os')
+  const dir = mkdtempSync(join(tmpdir(), 'ledfs-orphan-'))
+  const api = join(__dirname, '..', '..', 'lib', 'api')
+  // A parent that starts a mount and is then killed outright, as a test runner's timeout does.
+  const script = `require(${JSON.stringify(api)}).spawnMount([${JSON.stringify(dir)}, '--led', 'x']).then((m) => { process.stdout.write(String(m.child.pid)); process.kill(process.pid, 'SIGKILL') })`
+  const r = spawnSync(process.execPath, ['--import=@tapjs/typescript/import', '-e', script], { encoding: 'utf8', cwd: join(__dirname, '..', '..') })
+  t.equal(r.signal, 'SIGKILL')
+  const pid = Number(r.stdout)
+  t.ok(pid > 0, `the mount ran as pid ${pid}`)
+  let alive = true
+  for (let i = 0; i < 50 && alive; i++) {
+    await new Promise(resolve => setTimeout(resolve, 100))
+    try { process.kill(pid, 0) } catch { alive = false }
+  }
+  t.notOk(alive, 'the orphaned mount process stopped')
+  t.notOk(mounted(dir), 'and unmounted')
+})
