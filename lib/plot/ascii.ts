@@ -16,12 +16,16 @@ import type { TimelineEvent } from '../timeline/timeline'
  * queries), so it can be compared byte for byte.
  */
 
-export interface PlotOptions {
-  /** Chart only this LED; by default every LED in the events gets its own chart. */
+/** What part of a timeline a chart shows (shared by the terminal and SVG renderers). */
+export interface ChartSelection {
+  /** Chart only this LED; by default every LED in the events is drawn. */
   led?: string
   /** Time range in ms; defaults to first..last event. */
   from?: number
   to?: number
+}
+
+export interface PlotOptions extends ChartSelection {
   /** ASCII: characters per line, labels included (default 72). */
   width?: number
   /** ASCII: rows of the plot area (default 12). */

@@ -1,5 +1,5 @@
 import type { TimelineEvent } from '../timeline/timeline'
-import { formatMs, ledNames, maxOf, niceSteps, sortedEvents, ticksOf, timeRange } from './ascii'
+import { formatMs, ledNames, maxOf, niceSteps, sortedEvents, ticksOf, timeRange, type ChartSelection } from './ascii'
 
 /**
  * A standalone SVG chart of a brightness timeline: every LED (or the one
@@ -7,12 +7,7 @@ import { formatMs, ledNames, maxOf, niceSteps, sortedEvents, ticksOf, timeRange 
  * own colour, named by a <title> inside the path and by a legend entry.
  */
 
-export interface SvgOptions {
-  /** Chart only this LED. */
-  led?: string
-  /** Time range in ms; defaults to first..last event. */
-  from?: number
-  to?: number
+export interface SvgOptions extends ChartSelection {
   /** Document width in px (default 800). */
   width?: number
   /** Document height in px (default 360, plus 18 per legend line). */
