@@ -101,13 +101,6 @@ export function kstrtoint (buf: Uint8Array, base = 10): number {
 
 export const kstrtos32 = kstrtoint
 
-/** kstrtouint() / kstrtou32(). */
-export function kstrtouint (buf: Uint8Array, base = 10): number {
-  const v = kstrtoull(buf, base)
-  if (v >= (1n << 32n)) throw new KernelError('ERANGE')
-  return Number(v)
-}
-
 /** simple_strntoull(): never fails; value modulo 2^64 and the index after the digits. */
 export function simpleStrntoull (s: Uint8Array, i: number, maxChars: number, base: number): { value: bigint, end: number } {
   const start = i

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process'
-import { accessSync, constants, readFileSync } from 'node:fs'
+import { accessSync, constants as fsConstants, readFileSync } from 'node:fs'
+import { constants } from 'node:os'
 import { randomBytes } from 'node:crypto'
 import { LEDS_DIR, prepareSysClassLeds } from '../harness/namespace'
 import { compareTimelines, parseTimeline } from '../timeline/expect'
@@ -37,7 +38,7 @@ function cannotRunUnprivileged (): string | undefined {
     if (max === 0) return 'user namespaces are disabled on this machine (/proc/sys/user/max_user_namespaces is 0); run as root'
   } catch { /* older kernels have no such file */ }
   try {
-    accessSync('/dev/fuse', constants.R_OK | constants.W_OK)
+    accessSync('/dev/fuse', fsConstants.R_OK | fsConstants.W_OK)
   } catch {
     return `uid ${process.getuid?.() ?? '?'} cannot open /dev/fuse for reading and writing; run as root, or give users access (e.g. chmod 0666 /dev/fuse)`
   }
@@ -46,7 +47,7 @@ function cannotRunUnprivileged (): string | undefined {
 
 function exitCodeOf (code: number | null, signal: NodeJS.Signals | null): number {
   if (code !== null) return code
-  const n = signal !== null ? (require('node:os') as typeof import('node:os')).constants.signals[signal] : undefined
+  const n = signal !== null ? constants.signals[signal] : undefined
   return 128 + (n ?? 1)
 }
 

@@ -139,8 +139,6 @@ export class FuseMount {
     return m
   }
 
-  get mounted (): boolean { return this.fuse !== null }
-
   /** Whether the kernel still has this mount (someone may have run fusermount -u). */
   stillMounted (): boolean {
     return mountsAt(this.dir)

@@ -151,12 +151,6 @@ export class TimerWheel {
     return was
   }
 
-  /** Number of queued entries, live or stale (for tests of clean-up). */
-  get queued (): number {
-    let n = 0
-    for (const l of this.buckets.values()) n += l.length
-    return n
-  }
 
   private arm (bucket: number): void {
     if (this.running >= 0) return // the run loop re-arms when it finishes

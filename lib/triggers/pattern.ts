@@ -38,8 +38,6 @@ export class PatternState {
     })
   }
 
-  get running (): boolean { return this.timer.pending || this.hrtimer.pending }
-
   stopTimers (): void {
     this.led.wheel.delTimer(this.timer)
     this.hrtimer.cancel()
