@@ -5,6 +5,8 @@ SHELL := /bin/bash
 # Root runs apt-get directly; anyone else through sudo.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 LEDS_DIR ?= leds
+# Wait for another apt/dpkg run (unattended upgrades, a provisioning script) instead of failing.
+APT_OPTS := -o DPkg::Lock::Timeout=600
 
 .PHONY: deps system-deps build test run clean conformance bench stress fuzz check-fuse
 
@@ -12,7 +14,7 @@ LEDS_DIR ?= leds
 system-deps:
 	@if ! /sbin/ldconfig -p | grep -q 'libfuse\.so\.2 ' || ! command -v fusermount >/dev/null; then \
 	  echo "make: installing FUSE packages (fuse, libfuse2)"; \
-	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fuse libfuse2 >/dev/null; \
+	  $(SUDO) apt-get $(APT_OPTS) update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get $(APT_OPTS) install -y -qq fuse libfuse2 >/dev/null; \
 	fi
 
 ## node_modules: exactly what package-lock.json says.
