@@ -4,8 +4,19 @@
  */
 export type ProfileName = '4.20' | '6.1' | 'mainline'
 
+/**
+ * Which triggers a mount registers: `all` is a machine with every LED trigger
+ * module loaded; `pattern` only the built-in event triggers and the pattern
+ * trigger (what the first recorded transcripts were made with).
+ */
+export type TriggerSet = 'all' | 'pattern'
+
+export const TRIGGER_SETS: readonly TriggerSet[] = ['all', 'pattern']
+
 export interface KernelProfile {
   readonly name: ProfileName
+  /** Trigger names in registration order, as `cat trigger` lists them (one CPU). */
+  readonly triggers: Readonly<Record<TriggerSet, readonly string[]>>
   readonly pattern: {
     /** sscanf conversion for a tuple's brightness: %d (4.20) accepts a sign, %u does not. */
     readonly brightnessConversion: 'u' | 'd'
@@ -18,22 +29,42 @@ export interface KernelProfile {
   }
 }
 
+/** Debian 6.1's built-in event triggers, in registration order. */
+const DEBIAN_6_1_BUILTIN = ['kbd-scrolllock', 'kbd-numlock', 'kbd-capslock', 'kbd-kanalock', 'kbd-shiftlock',
+  'kbd-altgrlock', 'kbd-ctrllock', 'kbd-altlock', 'kbd-shiftllock', 'kbd-shiftrlock', 'kbd-ctrlllock',
+  'kbd-ctrlrlock', 'disk-activity', 'disk-read', 'disk-write', 'ide-disk', 'mtd', 'nand-disk', 'cpu', 'cpu0', 'panic']
+
+/** Debian 6.1's LED trigger modules, loaded in module-name order. */
+const DEBIAN_6_1_MODULES = ['activity', 'audio-mute', 'audio-micmute', 'backlight', 'flash', 'torch', 'default-on',
+  'gpio', 'heartbeat', 'netdev', 'oneshot', 'pattern', 'timer', 'transient']
+
+const DEBIAN_6_1_TRIGGERS: KernelProfile['triggers'] = {
+  all: [...DEBIAN_6_1_BUILTIN, ...DEBIAN_6_1_MODULES],
+  pattern: [...DEBIAN_6_1_BUILTIN, 'pattern']
+}
+
 export const PROFILES: Record<ProfileName, KernelProfile> = {
   '4.20': {
     name: '4.20',
+    triggers: DEBIAN_6_1_TRIGGERS,
     pattern: { brightnessConversion: 'd', rejectAboveMax: false, stepAlwaysSkipsNext: true, hrPattern: false }
   },
   '6.1': {
     name: '6.1',
+    triggers: DEBIAN_6_1_TRIGGERS,
     pattern: { brightnessConversion: 'u', rejectAboveMax: true, stepAlwaysSkipsNext: false, hrPattern: false }
   },
   mainline: {
     name: 'mainline',
+    triggers: DEBIAN_6_1_TRIGGERS,
     pattern: { brightnessConversion: 'u', rejectAboveMax: true, stepAlwaysSkipsNext: false, hrPattern: true }
   }
 }
 
 export const DEFAULT_PROFILE: ProfileName = '6.1'
+
+/** Until every module trigger exists, mounts register the smaller set. */
+export const DEFAULT_TRIGGER_SET: TriggerSet = 'pattern'
 
 export function isProfileName (s: string): s is ProfileName {
   return Object.prototype.hasOwnProperty.call(PROFILES, s)

@@ -7,12 +7,11 @@ import { isSupportedHz } from './kernel-time/jiffies'
 import { LedClassDir } from './led/led-class'
 import { LedClassdev } from './led/led-core'
 import { TriggerRegistry } from './led/led-triggers'
-import { DEFAULT_PROFILE, PROFILES, type KernelProfile, type ProfileName } from './profiles'
+import { DEFAULT_PROFILE, DEFAULT_TRIGGER_SET, PROFILES, type KernelProfile, type ProfileName, type TriggerSet } from './profiles'
 import { Kernfs } from './sysfs/kernfs'
 import { dirNode, type DirNode } from './sysfs/nodes'
 import { Timeline } from './timeline/timeline'
-import { debianBuiltinTriggers } from './triggers/builtin'
-import { PatternTrigger } from './triggers/pattern'
+import { makeTriggers } from './triggers/catalog'
 
 export interface LedSpec {
   name: string
@@ -32,6 +31,8 @@ export interface SystemOptions {
   hz?: number
   /** Kernel to emulate, default 6.1. */
   kernel?: ProfileName
+  /** Which of the profile's triggers are registered (default DEFAULT_TRIGGER_SET). */
+  triggers?: TriggerSet
   /** Kept in memory for the API; the oldest go first past this. */
   maxTimelineEvents?: number
   /** Where kernel-style warnings go (dev_warn). */
@@ -73,8 +74,8 @@ export class LedSystem {
     this.timeline = new Timeline(opts.maxTimelineEvents)
     this.warn = opts.warn ?? ((msg) => { console.error(`ledfs: ${msg}`) })
     this.wheel.onError = (err) => this.warn(`timer callback failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`)
-    for (const t of debianBuiltinTriggers()) this.registry.register(t)
-    this.registry.register(new PatternTrigger((led, msg) => this.warn(`${led.name}: ${msg}`)))
+    const ctx = { wheel: this.wheel, profile: this.profile, warn: (led: LedClassdev, msg: string) => this.warn(`${led.name}: ${msg}`) }
+    for (const t of makeTriggers(this.profile, opts.triggers ?? DEFAULT_TRIGGER_SET, ctx)) this.registry.register(t)
     this.root = dirNode('', () => [...this.leds.values()].map(e => e.dir.node))
     this.root.child = (name) => this.leds.get(name)?.dir.node
     this.kernfs = new Kernfs(this.root, opts.owner ?? { uid: 0, gid: 0 })

@@ -1,0 +1,57 @@
+import type { TimerWheel } from '../kernel-time/timer-wheel'
+import type { LedClassdev } from '../led/led-core'
+import type { LedTrigger } from '../led/led-triggers'
+import type { KernelProfile, TriggerSet } from '../profiles'
+import { LED_FULL, SimpleTrigger } from './simple'
+import { PatternTrigger } from './pattern'
+
+/** What a trigger may need from the emulated machine when it is made. */
+export interface TriggerContext {
+  readonly wheel: TimerWheel
+  readonly profile: KernelProfile
+  /** dev_warn() for one LED. */
+  readonly warn: (led: LedClassdev, msg: string) => void
+}
+
+type TriggerFactory = (ctx: TriggerContext) => LedTrigger
+
+const simple = (name: string, initial = 0): TriggerFactory => () => new SimpleTrigger(name, initial)
+
+/**
+ * Every trigger ledfs can register, by name. A profile's list (profiles.ts)
+ * says which of them a kernel has and in what order; adding a trigger is one
+ * file and one line here.
+ */
+export const TRIGGER_FACTORIES: Readonly<Record<string, TriggerFactory>> = {
+  'kbd-scrolllock': simple('kbd-scrolllock'),
+  'kbd-numlock': simple('kbd-numlock'),
+  'kbd-capslock': simple('kbd-capslock'),
+  'kbd-kanalock': simple('kbd-kanalock'),
+  'kbd-shiftlock': simple('kbd-shiftlock'),
+  'kbd-altgrlock': simple('kbd-altgrlock'),
+  'kbd-ctrllock': simple('kbd-ctrllock'),
+  'kbd-altlock': simple('kbd-altlock'),
+  'kbd-shiftllock': simple('kbd-shiftllock'),
+  'kbd-shiftrlock': simple('kbd-shiftrlock'),
+  'kbd-ctrlllock': simple('kbd-ctrlllock'),
+  'kbd-ctrlrlock': simple('kbd-ctrlrlock'),
+  'disk-activity': simple('disk-activity'),
+  'disk-read': simple('disk-read'),
+  'disk-write': simple('disk-write'),
+  'ide-disk': simple('ide-disk'),
+  mtd: simple('mtd'),
+  'nand-disk': simple('nand-disk'),
+  // The CPU triggers start "active" (the CPU is running), so selecting one lights the LED.
+  cpu: simple('cpu', LED_FULL),
+  cpu0: simple('cpu0', LED_FULL),
+  panic: simple('panic'),
+  pattern: (ctx) => new PatternTrigger(ctx.warn)
+}
+
+/** The triggers of `set` for a profile, made and in registration order. */
+export function makeTriggers (profile: KernelProfile, set: TriggerSet, ctx: TriggerContext): LedTrigger[] {
+  const names = profile.triggers[set]
+  const missing = names.filter(n => TRIGGER_FACTORIES[n] === undefined)
+  if (missing.length > 0) throw new RangeError(`the "${set}" trigger set of kernel ${profile.name} needs triggers ledfs does not have: ${missing.join(', ')}`)
+  return names.map(n => TRIGGER_FACTORIES[n](ctx))
+}
