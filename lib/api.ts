@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { controlRequest } from './control/client'
 import type { ControlRequest } from './control/protocol'
-import type { ProfileName } from './profiles'
+import type { ProfileName, TriggerSet } from './profiles'
 import type { TimelineEvent } from './timeline/timeline'
 
 /** An LED for the API: a name, or the fields of a config-file entry. */
@@ -21,6 +21,8 @@ export type ApiLed = string | {
 export interface LedfsOptions {
   leds?: ApiLed[]
   kernel?: ProfileName
+  /** Which triggers are registered (see `ledfs mount --triggers`). */
+  triggers?: TriggerSet
   clock?: 'real' | 'virtual'
   hz?: 100 | 250 | 300 | 1000
   /** Mount here instead of a fresh temporary directory. */
@@ -128,6 +130,7 @@ export async function startLedfs (opts: LedfsOptions = {}): Promise<Ledfs> {
   const args = [dir, '--config', config, '--clock', opts.clock ?? 'real']
   if (opts.kernel !== undefined) args.push('--kernel', opts.kernel)
   if (opts.hz !== undefined) args.push('--hz', String(opts.hz))
+  if (opts.triggers !== undefined) args.push('--triggers', opts.triggers)
   const cleanup = (): void => {
     rmSync(cfgDir, { recursive: true, force: true })
     if (own) rmSync(dir, { recursive: true, force: true })

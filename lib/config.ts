@@ -4,7 +4,7 @@ import { MemoryDriver } from './drivers/memory'
 import { Sc27xxDriver } from './drivers/sc27xx'
 import { SysfsLedDriver } from './drivers/sysfs-led'
 import { isSupportedHz } from './kernel-time/jiffies'
-import { isProfileName, type ProfileName } from './profiles'
+import { isProfileName, TRIGGER_SETS, type ProfileName, type TriggerSet } from './profiles'
 import { checkLedName, type LedSpec } from './system'
 
 /** A configuration mistake; the message names the LED and the field, and says what is expected. */
@@ -30,6 +30,7 @@ export interface MountDecl {
   leds: LedDecl[]
   hz?: number
   kernel?: ProfileName
+  triggers?: TriggerSet
 }
 
 const DRIVER_HELP = 'memory, sc27xx or sysfs:PATH'
@@ -70,7 +71,7 @@ export function parseConfig (text: string, source = 'config'): MountDecl {
   }
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new ConfigError(`${source}: expected an object with a "leds" list`)
   const o = doc as Record<string, unknown>
-  for (const k of Object.keys(o)) if (!['leds', 'hz', 'kernel'].includes(k)) throw new ConfigError(`${source}: unknown field "${k}" (known: leds, hz, kernel)`)
+  for (const k of Object.keys(o)) if (!['leds', 'hz', 'kernel', 'triggers'].includes(k)) throw new ConfigError(`${source}: unknown field "${k}" (known: leds, hz, kernel, triggers)`)
   const out: MountDecl = { leds: [] }
   if (o.hz !== undefined) {
     if (typeof o.hz !== 'number' || !isSupportedHz(o.hz)) throw new ConfigError(`${source}: "hz" must be one of 100, 250, 300, 1000`)
@@ -79,6 +80,10 @@ export function parseConfig (text: string, source = 'config'): MountDecl {
   if (o.kernel !== undefined) {
     if (typeof o.kernel !== 'string' || !isProfileName(o.kernel)) throw new ConfigError(`${source}: "kernel" must be "4.20", "6.1" or "mainline"`)
     out.kernel = o.kernel
+  }
+  if (o.triggers !== undefined) {
+    if (typeof o.triggers !== 'string' || !(TRIGGER_SETS as readonly string[]).includes(o.triggers)) throw new ConfigError(`${source}: "triggers" must be ${TRIGGER_SETS.map(t => `"${t}"`).join(' or ')}`)
+    out.triggers = o.triggers as TriggerSet
   }
   if (!Array.isArray(o.leds) || o.leds.length === 0) throw new ConfigError(`${source}: "leds" must be a non-empty list of LEDs`)
   const seen = new Set<string>()

@@ -7,7 +7,7 @@ import { controlSocketPath } from '../control/protocol'
 import { ControlServer } from '../control/server'
 import { FuseMount } from '../fuse/mount'
 import { isSupportedHz } from '../kernel-time/jiffies'
-import { isProfileName } from '../profiles'
+import { DEFAULT_TRIGGER_SET, isProfileName, TRIGGER_SETS, type TriggerSet } from '../profiles'
 import { LedSystem } from '../system'
 import { jsonlFileSink } from '../timeline/timeline'
 import { one, parseArgs, UsageError, type OptionSpec, type Parsed } from './args'
@@ -29,6 +29,9 @@ Options:
                       ledfs:green:status (memory) and sc27xx:white:breath.
   --hz N              kernel tick rate CONFIG_HZ: 100, 250 (default), 300, 1000
   --kernel V          kernel ABI to emulate: 4.20, 6.1 (default), mainline
+  --triggers SET      which triggers are registered: all (every LED trigger
+                      module of a Debian machine loaded) or pattern (the
+                      built-in event triggers and pattern); default ${DEFAULT_TRIGGER_SET}
   --clock real|virtual  real time (default), or virtual time that only moves
                       when told: ledfs clock DIR advance MS
   --trace FILE        append every brightness change to FILE as JSON lines:
@@ -49,6 +52,7 @@ export interface MountConfig {
   leds: LedDecl[]
   hz: number
   kernel: '4.20' | '6.1' | 'mainline'
+  triggers: TriggerSet
   trace?: string
   allowOther: boolean
   clock: 'real' | 'virtual'
@@ -60,6 +64,7 @@ export const MOUNT_OPTIONS: Record<string, OptionSpec> = {
   config: { value: true },
   hz: { value: true },
   kernel: { value: true },
+  triggers: { value: true },
   trace: { value: true },
   clock: { value: true },
   'allow-other': { value: false },
@@ -75,6 +80,8 @@ export function mountConfigFrom (p: Parsed, dir: string): MountConfig {
   if (!isSupportedHz(hz)) throw new UsageError(`--hz must be one of 100, 250, 300, 1000 (got "${hzText}")`)
   const kernel = one(p, 'kernel') ?? file?.kernel ?? '6.1'
   if (!isProfileName(kernel)) throw new UsageError(`--kernel must be 4.20, 6.1 or mainline (got "${kernel}")`)
+  const triggers = one(p, 'triggers') ?? file?.triggers ?? DEFAULT_TRIGGER_SET
+  if (!(TRIGGER_SETS as readonly string[]).includes(triggers)) throw new UsageError(`--triggers must be ${TRIGGER_SETS.join(' or ')} (got "${triggers}")`)
   const leds = [...(file?.leds ?? []), ...(p.options.get('led') ?? []).map(parseLedOption)]
   const names = new Set<string>()
   for (const l of leds) {
@@ -83,7 +90,7 @@ export function mountConfigFrom (p: Parsed, dir: string): MountConfig {
   }
   const clock = one(p, 'clock') ?? 'real'
   if (clock !== 'real' && clock !== 'virtual') throw new UsageError(`--clock must be real or virtual (got "${clock}")`)
-  return { dir, leds: leds.length === 0 ? defaultLeds() : leds, hz, kernel, trace: one(p, 'trace'), allowOther: p.options.has('allow-other'), clock }
+  return { dir, leds: leds.length === 0 ? defaultLeds() : leds, hz, kernel, triggers: triggers as TriggerSet, trace: one(p, 'trace'), allowOther: p.options.has('allow-other'), clock }
 }
 
 export function parseMountArgs (argv: string[]): MountConfig {
@@ -107,7 +114,7 @@ export async function startServing (cfg: MountConfig, dir: string, warn: (msg: s
   try {
     // Files belong to whoever mounts (root: uid 0, as on sysfs), so the owner can write and, with --allow-other, others only read.
     const owner = { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 }
-    system = new LedSystem({ leds: specs, hz: cfg.hz, kernel: cfg.kernel, warn, owner, clock: cfg.clock === 'virtual' ? new VirtualClock() : undefined })
+    system = new LedSystem({ leds: specs, hz: cfg.hz, kernel: cfg.kernel, triggers: cfg.triggers, warn, owner, clock: cfg.clock === 'virtual' ? new VirtualClock() : undefined })
   } catch (e) {
     for (const s of specs) s.driver?.dispose?.()
     throw new UsageError((e as Error).message)

@@ -7,11 +7,11 @@ import { runProbe } from '../support/probe'
 
 /**
  * Replays every recorded case through a real mount and compares the result
- * with what the kernel answered, by the oracle's comparison rules:
- *   6.1      cases/*.txt against kernel-6.1/*.jsonl, mounted with --kernel 6.1
- *   4.20     against kernel-4.20/*.jsonl (the seed patch's trigger run on a real kernel)
- *   mainline against the 6.1 transcripts, where mainline's only visible
- *            change is one more file (hr_pattern) next to pattern and repeat
+ * with what the kernel answered, by the oracle's comparison rules.
+ * kernel-P/NAME.jsonl is cases/NAME.txt as the oracle answered it under
+ * ORACLE_PROFILE=P; each directory is replayed with the mount options that
+ * make the same machine (PLANS below). A profile may also replay another
+ * profile's transcripts through a transform, where the difference is known.
  * The ops that may differ are listed in known-differences.json with the
  * reason; the test fails if any other op differs, and also if a listed one
  * stops differing (so the list cannot go stale).
@@ -38,14 +38,25 @@ function asMainline (records: Rec[]): Rec[] {
   })
 }
 
-const plans: Array<{ profile: '6.1' | '4.20' | 'mainline', dir: string, transform?: (r: Rec[]) => Rec[] }> = [
-  { profile: '6.1', dir: 'kernel-6.1' },
-  { profile: '4.20', dir: 'kernel-4.20' },
-  { profile: 'mainline', dir: 'kernel-6.1', transform: asMainline }
+interface Plan {
+  /** The name known-differences.json uses. */
+  profile: string
+  /** Transcript directory: kernel-<oracle profile>. */
+  dir: string
+  /** `ledfs mount` options that emulate the oracle's machine. */
+  args: string[]
+  transform?: (r: Rec[]) => Rec[]
+}
+
+const PLANS: Plan[] = [
+  { profile: '6.1', dir: 'kernel-6.1', args: ['--kernel', '6.1', '--triggers', 'pattern'] },
+  { profile: '4.20', dir: 'kernel-4.20', args: ['--kernel', '4.20', '--triggers', 'pattern'] },
+  { profile: 'mainline', dir: 'kernel-6.1', args: ['--kernel', 'mainline', '--triggers', 'pattern'], transform: asMainline },
+  { profile: '6.1-all', dir: 'kernel-6.1-all', args: ['--kernel', '6.1', '--triggers', 'all'] }
 ]
 
 let totalOps = 0
-for (const plan of plans) {
+for (const plan of PLANS) {
   for (const name of cases) {
     const golden = join(HERE, plan.dir, `${name}.jsonl`)
     if (!existsSync(golden)) continue
@@ -53,7 +64,7 @@ for (const plan of plans) {
       const expected = (plan.transform ?? ((r: Rec[]) => r))(readJsonl(golden) as Rec[])
       const allowed = known.differences.filter(d => d.case === name && d.profiles.includes(plan.profile)).map(d => d.op).sort((a, b) => a - b)
       const replay = async (): Promise<ReturnType<typeof compareTranscripts>> => {
-        const m = await startMount(['--led', 'oracle', '--kernel', plan.profile])
+        const m = await startMount(['--led', 'oracle', ...plan.args])
         try {
           return compareTranscripts(expected, await runProbe(m.ledDir('oracle'), readFileSync(join(HERE, 'cases', `${name}.txt`))) as Rec[])
         } finally {
