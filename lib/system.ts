@@ -125,6 +125,6 @@ export class LedSystem {
         led.driver.dispose?.()
       }
     }
-    if (this.clock instanceof RealClock) this.clock.dispose()
+    this.clock.dispose()
   }
 }

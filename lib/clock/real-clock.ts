@@ -51,7 +51,6 @@ export class RealClock implements Clock {
     this.timers.delete(handle.id)
   }
 
-  /** Cancel everything (at shutdown, so the process can exit). */
   dispose (): void {
     for (const t of this.timers.values()) clear(t)
     this.timers.clear()
