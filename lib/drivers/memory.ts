@@ -1,5 +1,4 @@
-import type { LedClassdev } from '../led/led-core'
-import type { LedDriver } from './driver'
+import type { LedDriver, LedHost } from './driver'
 
 /**
  * An LED with nothing behind it, like a uleds device: the brightness lives
@@ -7,5 +6,5 @@ import type { LedDriver } from './driver'
  */
 export class MemoryDriver implements LedDriver {
   readonly kind = 'memory'
-  brightnessSet (_led: LedClassdev, _value: number): void {}
+  brightnessSet (_led: LedHost, _value: number): void {}
 }

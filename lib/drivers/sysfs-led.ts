@@ -1,7 +1,6 @@
 import { closeSync, constants, openSync, readFileSync, statSync, writeSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import type { LedClassdev } from '../led/led-core'
-import type { LedDriver } from './driver'
+import type { LedDriver, LedHost } from './driver'
 
 /** A target that cannot be used; the message names the LED directory and the fix. */
 export class SysfsTargetError extends Error {
@@ -69,7 +68,7 @@ export class SysfsLedDriver implements LedDriver {
     }
   }
 
-  brightnessSet (_led: LedClassdev, value: number): void {
+  brightnessSet (_led: LedHost, value: number): void {
     try {
       writeOnce(join(this.dir, 'brightness'), `${Math.min(value, this.maxBrightness)}\n`)
       if (this.failed) {

@@ -25,7 +25,7 @@ export class LedClassDir {
       write: (buf) => registry.write(led, buf)
     }
     this.fixed = [
-      textAttr('brightness', 0o644, { show: () => `${led.updateBrightness()}\n`, store: (b) => this.storeBrightness(b) }),
+      textAttr('brightness', 0o644, { show: () => `${led.brightness}\n`, store: (b) => this.storeBrightness(b) }),
       symlinkNode('device', '../../uleds'),
       textAttr('max_brightness', 0o444, { show: () => `${led.maxBrightness}\n` }),
       powerDir(),
