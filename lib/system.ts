@@ -86,20 +86,27 @@ export class LedSystem {
     const bad = checkLedName(spec.name)
     if (bad !== undefined) throw new RangeError(`LED name "${spec.name}" ${bad}`)
     if (this.leds.has(spec.name)) throw new RangeError(`LED "${spec.name}" is defined twice`)
-    const max = spec.maxBrightness ?? 255
+    const driver: LedDriver = spec.driver ?? new MemoryDriver()
+    const fixed = driver.maxBrightness
+    if (fixed !== undefined && spec.maxBrightness !== undefined && spec.maxBrightness !== fixed) {
+      throw new RangeError(`LED "${spec.name}": max_brightness is fixed at ${fixed} by the ${driver.kind} driver (got ${spec.maxBrightness}); leave it out`)
+    }
+    const max = spec.maxBrightness ?? fixed ?? 255
     if (!Number.isInteger(max) || max < 1 || max > 0xffffffff) throw new RangeError(`LED "${spec.name}": maxBrightness must be an integer from 1 to 4294967295 (got ${max})`)
+    // A configured default trigger wins over the driver's, as a DT linux,default-trigger does.
+    const defaultTrigger = spec.defaultTrigger ?? driver.defaultTrigger
     const led = new LedClassdev({
       name: spec.name,
       maxBrightness: max,
-      driver: spec.driver ?? new MemoryDriver(),
-      defaultTrigger: spec.defaultTrigger,
+      driver,
+      defaultTrigger,
       defaultPattern: spec.defaultPattern
     }, this.wheel, this.profile, (l, v, t) => this.timeline.record(l.name, v, t))
     const dir = new LedClassDir(led, this.registry)
     this.leds.set(spec.name, { led, dir })
-    if (spec.defaultTrigger !== undefined && spec.defaultTrigger !== 'none') {
-      const trig = this.registry.find(spec.defaultTrigger)
-      if (trig === undefined) throw new RangeError(`LED "${spec.name}": unknown default trigger "${spec.defaultTrigger}" (known: ${this.registry.names().join(', ')})`)
+    if (defaultTrigger !== undefined && defaultTrigger !== 'none') {
+      const trig = this.registry.find(defaultTrigger)
+      if (trig === undefined) throw new RangeError(`LED "${spec.name}": unknown default trigger "${defaultTrigger}" (known: ${this.registry.names().join(', ')})`)
       led.initDefaultTrigger = true
       this.registry.set(led, trig)
     }

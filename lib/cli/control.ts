@@ -13,9 +13,12 @@ milliseconds, in order, and returns when done.
 
 export const INSPECT_HELP = `ledfs inspect DIR LED
 
-Prints, as JSON, the state of LED's backend in the mount running at DIR:
-for an sc27xx LED its PMIC registers (CTRL, DUTY, CURVE0, CURVE1 and the
-fields decoded), for a sysfs LED its target and what will be restored.
+Prints, as JSON, the state of LED in the mount running at DIR: "brightness"
+as its brightness file shows it, "timelineLevel" the level last recorded on
+the timeline (they differ while a hardware pattern runs), the trigger, and
+its backend's state: for an sc27xx LED its PMIC registers (CTRL, DUTY,
+CURVE0, CURVE1 and the fields decoded), for a sysfs LED its target and what
+will be restored.
 `
 
 export const TIMELINE_HELP = `ledfs timeline DIR [--led NAME] [--clear]

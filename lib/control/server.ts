@@ -25,7 +25,9 @@ export function handleControl (sys: LedSystem, req: ControlRequest): ControlResp
     case 'inspect': {
       if (!sys.ledNames().includes(req.led)) return { ok: false, error: `no LED named "${req.led}"` }
       const led = sys.led(req.led)
-      return { ok: true, led: req.led, driver: led.driver.kind, brightness: led.brightness, trigger: led.trigger?.name ?? 'none', state: led.driver.inspect?.() ?? {} }
+      // brightness is what the brightness file shows (led_cdev->brightness); timelineLevel is the
+      // light as last recorded, which a hardware pattern moves while brightness stands still.
+      return { ok: true, led: req.led, driver: led.driver.kind, brightness: led.brightness, timelineLevel: led.recordedLevel, trigger: led.trigger?.name ?? 'none', state: led.driver.inspect?.() ?? {} }
     }
     default:
       return { ok: false, error: `unknown command ${JSON.stringify((req as { cmd?: unknown }).cmd)}` }

@@ -101,6 +101,7 @@ t.test('bad targets and bad configuration fail before anything is mounted', asyn
     [['--config', cfg({ leds: [{ name: 'a', default_trigger: 'pattern', default_pattern: [1, 2, 3] }] })], /LED "a": "default_pattern" must have an even length/],
     [['--config', cfg({ leds: [{ name: 'a', default_trigger: 'blink' }] })], /LED "a": unknown default trigger "blink"/],
     [['--config', cfg({ leds: [] })], /"leds" must be a non-empty list/],
+    [['--config', cfg({ leds: [{ name: 'b', driver: 'sc27xx', max_brightness: 100 }] })], /LED "b": max_brightness is fixed at 255 by the sc27xx driver \(got 100\)/],
     [['--config', join(work, 'missing.json')], /cannot read the config file/]
   ]
   for (const [args, re] of cases) {
@@ -111,11 +112,41 @@ t.test('bad targets and bad configuration fail before anything is mounted', asyn
   }
 })
 
+t.test('SC27xx: registered with the pattern trigger, so hw_pattern works at once', async t => {
+  const m = await startMount(['--led', 'b=sc27xx'])
+  t.teardown(async () => { await m.stop() })
+  const b = m.ledDir('b')
+  t.match(read(join(b, 'trigger')), /^none .* \[pattern\]\n$/, 'cat trigger shows [pattern]')
+  t.equal(read(join(b, 'max_brightness')), '255\n')
+  t.equal(errCode(() => write(join(b, 'hw_pattern'), '0 500 255 1000 0 500 0 1000\n')), undefined)
+  t.equal(read(join(b, 'hw_pattern')), '0 500 255 1000 0 500 0 1000\n')
+  t.equal(read(join(b, 'brightness')), '255\n')
+})
+
+t.test('SC27xx: inspect tells the brightness file from the level on the timeline', async t => {
+  const m = await startMount(['--led', 'b=sc27xx', '--clock', 'virtual'])
+  t.teardown(async () => { await m.stop() })
+  const inspect = (): { brightness: number, timelineLevel: number, trigger: string, state: { level: number } } => {
+    const r = spawnSync(process.execPath, [CLI, 'inspect', m.dir, 'b'], { encoding: 'utf8' })
+    t.equal(r.status, 0, r.stderr)
+    return JSON.parse(r.stdout)
+  }
+  // A 2 s rise to 255: the brightness file shows 255 from the start, the light climbs.
+  write(join(m.ledDir('b'), 'hw_pattern'), '0 2000 255 1000 0 500 0 1000\n')
+  let r = inspect()
+  t.same([r.trigger, r.brightness, r.timelineLevel, r.state.level], ['pattern', 255, 0, 0], 'dark at the start of the rise')
+  const adv = spawnSync(process.execPath, [CLI, 'clock', m.dir, 'advance', '1000'], { encoding: 'utf8' })
+  t.equal(adv.status, 0, adv.stderr)
+  r = inspect()
+  // Half way up: 255 * 1000 / 2000 = 127.5, rounded to 128 (the sample at 1000 ms is on the 25 ms grid).
+  t.same([r.brightness, r.timelineLevel, r.state.level], [255, 128, 128])
+  t.equal(read(join(m.ledDir('b'), 'brightness')), '255\n')
+})
+
 t.test('SC27xx: hw_pattern through the mount, registers from the CLI', async t => {
   const m = await startMount(['--led', 'sc=sc27xx', '--led', 'plain'])
   t.teardown(async () => { await m.stop() })
   const sc = m.ledDir('sc')
-  write(join(sc, 'trigger'), 'pattern\n')
   write(join(m.ledDir('plain'), 'trigger'), 'pattern\n')
   t.ok(fs.readdirSync(sc).includes('hw_pattern'), 'hw_pattern on the SC27xx LED')
   t.notOk(fs.readdirSync(m.ledDir('plain')).includes('hw_pattern'), 'not on a memory LED')
@@ -142,11 +173,24 @@ t.test('SC27xx: hw_pattern through the mount, registers from the CLI', async t =
 t.test('a config file with a default trigger and pattern', async t => {
   const work = mkdtempSync(join(tmpdir(), 'ledfs-cfg-'))
   const f = join(work, 'leds.json')
-  writeFileSync(f, JSON.stringify({ hz: 1000, leds: [{ name: 'boot', default_trigger: 'pattern', default_pattern: [0, 500, 255, 500] }, { name: 'breath', driver: 'sc27xx' }] }))
+  writeFileSync(f, JSON.stringify({
+    hz: 1000,
+    leds: [
+      { name: 'boot', default_trigger: 'pattern', default_pattern: [0, 500, 255, 500] },
+      { name: 'breath', driver: 'sc27xx', max_brightness: 255 },
+      { name: 'quiet', driver: 'sc27xx', default_trigger: 'none' },
+      { name: 'busy', driver: 'sc27xx', default_trigger: 'cpu' }
+    ]
+  }))
   const m = await startMount(['--config', f])
   t.teardown(async () => { await m.stop() })
   t.match(m.output(), /HZ 1000/)
-  t.same(fs.readdirSync(m.dir).sort(), ['boot', 'breath'])
+  t.same(fs.readdirSync(m.dir).sort(), ['boot', 'breath', 'busy', 'quiet'])
+  t.match(read(join(m.ledDir('breath'), 'trigger')), / \[pattern\]\n$/, 'the driver\'s default trigger')
+  t.match(read(join(m.ledDir('quiet'), 'trigger')), /^\[none\] /, 'a configured default trigger overrides it')
+  t.notOk(fs.readdirSync(m.ledDir('quiet')).includes('hw_pattern'))
+  t.match(read(join(m.ledDir('busy'), 'trigger')), / \[cpu\] /)
+  t.equal(read(join(m.ledDir('busy'), 'brightness')), '255\n')
   t.match(read(join(m.ledDir('boot'), 'trigger')), / \[pattern\]\n$/)
   t.equal(read(join(m.ledDir('boot'), 'pattern')), '0 500 255 500\n', 'the default pattern was applied')
 })

@@ -45,9 +45,47 @@ const writeLog = (ws: RegisterWrite[]): Array<[string, number]> => ws.map(w => [
 const EXAMPLE = '0 100 255 1000 0 200 0 300\n'
 const EXAMPLE_ALIGNED = '0 125 255 1000 0 250 0 250\n'
 
+/** The trigger file's text with `active` in brackets, from the system's own trigger list. */
+const triggerText = (sys: LedSystem, active: string): string =>
+  ['none', ...sys.registry.names()].map(n => n === active ? `[${n}]` : n).join(' ') + '\n'
+
+t.test('the LED comes up as the driver registers it: pattern trigger, hw_pattern, max_brightness 255', async t => {
+  const sc = new Sc27xxDriver()
+  const v = scSystem([{ name: 'sc', driver: sc }, { name: 'mem' }])
+  t.equal(v.read('/sc/trigger'), triggerText(v.sys, 'pattern'))
+  t.equal(v.read('/mem/trigger'), triggerText(v.sys, 'none'), 'a memory LED has no default trigger')
+  t.ok(v.sys.kernfs.readdir(v.sys.kernfs.lookup('/sc')).includes('hw_pattern'), 'hw_pattern from the start')
+  t.equal(v.read('/sc/max_brightness'), '255\n')
+  t.equal(v.read('/sc/brightness'), '0\n')
+  t.same(writeLog(sc.writes()), [['MODULE_EN0', 0x200], ['CLK_EN0', 0x80], ['RGB_CTRL', 0]], 'activating the trigger touches no register')
+  t.equal(v.write('/sc/hw_pattern', '0 500 255 1000 0 500 0 1000\n'), 28, 'a hardware pattern at once')
+  t.equal(sc.output.mode(), 'breathing')
+  t.equal(v.read('/sc/hw_pattern'), '0 500 255 1000 0 500 0 1000\n')
+  t.same(v.sys.timeline.list(), [], 'nothing recorded at registration')
+})
+
+t.test('a configured default trigger wins over the driver\'s', async t => {
+  const v = scSystem([{ name: 'sc', driver: new Sc27xxDriver(), defaultTrigger: 'none' }, { name: 'cpu', driver: new Sc27xxDriver(), defaultTrigger: 'cpu' }])
+  t.equal(v.read('/sc/trigger'), triggerText(v.sys, 'none'))
+  t.equal(v.read('/sc/hw_pattern'), 'ENOENT')
+  t.equal(v.read('/cpu/trigger'), triggerText(v.sys, 'cpu'))
+  t.equal(v.read('/cpu/brightness'), '255\n', 'the CPU trigger lit it through the driver')
+  t.equal(v.sys.led('cpu').driver.kind, 'sc27xx')
+  t.equal((v.sys.led('cpu').driver as Sc27xxDriver).output.mode(), 'pwm')
+})
+
+t.test('max_brightness other than 255 is refused, naming the LED and the field', async t => {
+  const make = (maxBrightness: number): LedSystem => new LedSystem({ leds: [{ name: 'breath', driver: new Sc27xxDriver(), maxBrightness }], clock: new VirtualClock(), warn: () => {} })
+  t.throws(() => make(100), { message: 'LED "breath": max_brightness is fixed at 255 by the sc27xx driver (got 100); leave it out' })
+  t.throws(() => make(1000), /LED "breath": max_brightness is fixed at 255/)
+  const sys = make(255)
+  t.equal(sys.led('breath').maxBrightness, 255)
+  sys.dispose()
+})
+
 t.test('hw_pattern exists for the SC27xx LED and not for a memory LED', async t => {
   const v = scSystem([{ name: 'sc', driver: new Sc27xxDriver() }, { name: 'mem' }])
-  t.equal(v.write('/sc/trigger', 'pattern\n'), 8)
+  t.equal(v.write('/sc/trigger', 'pattern\n'), 8, 'selecting pattern again')
   t.equal(v.write('/mem/trigger', 'pattern\n'), 8)
   t.ok(v.sys.kernfs.readdir(v.sys.kernfs.lookup('/sc')).includes('hw_pattern'))
   t.notOk(v.sys.kernfs.readdir(v.sys.kernfs.lookup('/mem')).includes('hw_pattern'))
@@ -255,6 +293,8 @@ t.test('brightness reads the second tuple\'s brightness while breathing', async 
   v.clock.advance(250)
   t.equal(v.sc.output.levelAt(v.clock.now()), 100)
   t.equal(v.read('/sc/brightness'), '200\n', 'mid-rise')
+  t.equal(v.sys.led('sc').brightness, 200, 'led_cdev->brightness')
+  t.equal(v.sys.led('sc').recordedLevel, 100, 'the timeline has the waveform\'s level')
   v.clock.advance(1500) // low stage: the output is dark
   t.equal(v.sc.output.levelAt(v.clock.now()), 0)
   t.equal(v.read('/sc/brightness'), '200\n', 'low stage')
