@@ -44,7 +44,7 @@ run: build check-fuse
 	@echo "In another shell try:"
 	@echo "  cd $(LEDS_DIR)/ledfs:green:status; cat trigger; echo pattern > trigger"
 	@echo "  echo 0 1000 255 2000 > pattern; cat pattern; echo 3 > repeat; cat brightness"
-	@echo "  cd ../sc27xx:white:breath; echo pattern > trigger; echo 0 500 255 1000 0 500 0 1000 > hw_pattern"
+	@echo "  cd ../sc27xx:white:breath; cat trigger; echo 0 500 255 1000 0 500 0 1000 > hw_pattern    (its trigger is pattern from the start)"
 	@echo "  ./bin/ledfs watch $(LEDS_DIR)    (a live view; q quits)"
 	@echo "Stop with Ctrl-C."
 	./bin/ledfs mount $(LEDS_DIR)

@@ -383,7 +383,7 @@ t.test('driver quirk: a hardware pattern stored while the LED is lit keeps the P
   // pattern_set sets RUN but never clears TYPE. The trigger only calls
   // pattern_clear before it when the previous pattern was a hardware one,
   // so over a lit software pattern TYPE stays set and the output holds the
-  // new duty instead of breathing (TYPE's meaning is inferred, see sc27xx.ts).
+  // new duty instead of breathing (TYPE's meaning is inferred, see sc27xx-breath.ts).
   const v = scSystem()
   v.write('/sc/trigger', 'pattern\n')
   v.write('/sc/pattern', '255 1000 255 1000\n')
@@ -401,6 +401,13 @@ t.test('driver quirk: a hardware pattern stored while the LED is lit keeps the P
   v.write('/sc/repeat', '-1\n')
   t.equal(v.sc.output.mode(), 'breathing')
   t.equal(v.sc.registers().values.CTRL, 0x1)
+  // So does selecting the trigger again before the store (deactivation calls pattern_clear).
+  v.write('/sc/pattern', '255 1000 255 1000\n')
+  v.clock.advance(100)
+  t.equal(v.sc.output.mode(), 'pwm')
+  v.write('/sc/trigger', 'pattern\n')
+  v.write('/sc/hw_pattern', '0 100 200 1000 0 200 0 300\n')
+  t.equal(v.sc.output.mode(), 'breathing')
 })
 
 t.test('echo none > trigger clears the hardware pattern', async t => {
