@@ -1,7 +1,8 @@
 import { writeFile } from 'node:fs/promises'
 import { readTraceFile, TraceError } from '../timeline/trace'
 import type { TimelineEvent } from '../timeline/timeline'
-import { DEFAULT_HEIGHT, DEFAULT_WIDTH, ledNames, renderAscii, timeRange } from '../plot/ascii'
+import { DEFAULT_HEIGHT, DEFAULT_WIDTH, renderAscii } from '../plot/ascii'
+import { ledNames, timeRange } from '../plot/axis'
 import { renderSvg } from '../plot/svg'
 import { one, parseArgs, UsageError, type Parsed } from './args'
 
