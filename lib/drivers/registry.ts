@@ -3,20 +3,26 @@ import { memoryKind } from './kinds/memory'
 import { sc27xxKind } from './kinds/sc27xx'
 import { sysfsKind } from './kinds/sysfs'
 
-/** Every driver ledfs has; adding one is its file in kinds/ and one line here. */
-const KINDS: Readonly<Record<string, DriverKind<any>>> = Object.fromEntries([
-  memoryKind,
-  sc27xxKind,
-  sysfsKind
-].map(k => [k.kind, k]))
+const KINDS = new Map<string, DriverKind<any>>()
 
-/** The drivers by name, in registration order. */
+/** Make a driver kind known by its name (once). */
+export function registerDriverKind (kind: DriverKind<any>): void {
+  if (KINDS.has(kind.kind)) throw new Error(`driver "${kind.kind}" is already registered`)
+  KINDS.set(kind.kind, kind)
+}
+
+// Every driver ledfs has; adding one is its file in kinds/ and one line here.
+registerDriverKind(memoryKind)
+registerDriverKind(sc27xxKind)
+registerDriverKind(sysfsKind)
+
+/** The drivers, in registration order. */
 export function driverKinds (): Array<DriverKind<unknown>> {
-  return Object.values(KINDS)
+  return [...KINDS.values()]
 }
 
 export function driverKind (kind: string): DriverKind<unknown> | undefined {
-  return Object.prototype.hasOwnProperty.call(KINDS, kind) ? KINDS[kind] : undefined
+  return KINDS.get(kind)
 }
 
 /** The driver of an LED that names none. */
