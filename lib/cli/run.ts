@@ -17,7 +17,8 @@ outside the namespace or left behind afterwards (also when COMMAND is
 killed). The exit status is COMMAND's (128+N if it died of signal N).
 
 Mount options are those of \`ledfs mount\` (--led, --config, --hz, --kernel,
---clock, --trace). With --clock virtual, COMMAND moves time itself:
+--triggers, --clock, --trace, --loadavg, --timeline-events). With --clock
+virtual, COMMAND moves time itself:
   ledfs clock /sys/class/leds advance MS
 
   --expect FILE     compare the recorded timeline with FILE (JSON lines as
