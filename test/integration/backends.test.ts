@@ -139,6 +139,28 @@ t.test('SC27xx: hw_pattern through the mount, registers from the CLI', async t =
   t.not(after.state.mode, 'breathing', 'the breathing curve was cleared')
 })
 
+t.test('SC27xx LEDs naming one controller are its lines and share its CTRL register', async t => {
+  const m = await startMount(['--led', 'r=sc27xx:pmic0:line0', '--led', 'g=sc27xx:pmic0:line1', '--led', 'own=sc27xx'])
+  t.teardown(async () => { await m.stop() })
+  write(join(m.ledDir('r'), 'brightness'), '100\n')
+  write(join(m.ledDir('g'), 'brightness'), '200\n')
+  write(join(m.ledDir('own'), 'brightness'), '50\n')
+  const regs = (led: string): { line: number, values: Record<string, number>, addresses: Record<string, number> } => {
+    const r = spawnSync(process.execPath, [CLI, 'inspect', m.dir, led], { encoding: 'utf8' })
+    t.equal(r.status, 0, r.stderr)
+    return (JSON.parse(r.stdout) as { state: { line: number, values: Record<string, number>, addresses: Record<string, number> } }).state
+  }
+  const r = regs('r')
+  const g = regs('g')
+  const own = regs('own')
+  t.same([r.line, g.line, own.line], [0, 1, 0])
+  t.equal(r.values.CTRL, 0x33, 'run and type bits of lines 0 and 1 in the one CTRL register')
+  t.equal(g.values.CTRL, 0x33, 'the same register seen from line 1')
+  t.equal(own.values.CTRL, 0x03, 'a controller of its own: only line 0')
+  t.equal(g.addresses.DUTY - r.addresses.DUTY, 0x10, 'line 1\'s block follows line 0\'s')
+  t.not(r.values.DUTY, g.values.DUTY, 'each line its own duty')
+})
+
 t.test('a config file with a default trigger and pattern', async t => {
   const work = mkdtempSync(join(tmpdir(), 'ledfs-cfg-'))
   const f = join(work, 'leds.json')
