@@ -162,7 +162,7 @@ export function checkLed (raw: unknown, index: number, triggerNames: readonly st
     if (l.max_brightness !== undefined) at(`"max_brightness" comes from ${hw.from}; leave it out`)
     maxBrightness = undefined
   } else if (hw !== undefined) {
-    if (l.max_brightness !== undefined && l.max_brightness !== hw.fixed) at(`"max_brightness" of a ${kind.kind} LED is fixed at ${hw.fixed} (got ${shown(l.max_brightness)})`)
+    if (l.max_brightness !== undefined && l.max_brightness !== hw.fixed) at(`"max_brightness" is fixed at ${hw.fixed} by the ${kind.kind} driver (got ${shown(l.max_brightness)}); leave it out`)
     maxBrightness = hw.fixed
   }
   const decl: LedDecl = { name, maxBrightness, driver: { kind: kind.kind, options } }

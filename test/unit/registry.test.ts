@@ -76,7 +76,7 @@ t.test('a driver with a fixed max_brightness and a default trigger', async t => 
     try { checkMount(fromApi({ leds: leds as never })) } catch (e) { return (e as ConfigError).problem }
     return undefined
   }
-  t.equal(err([{ name: 'a', driver: 'test-fixed', maxBrightness: 255 }]), 'LED "a": "max_brightness" of a test-fixed LED is fixed at 15 (got 255)')
+  t.equal(err([{ name: 'a', driver: 'test-fixed', maxBrightness: 255 }]), 'LED "a": "max_brightness" is fixed at 15 by the test-fixed driver (got 255); leave it out')
   t.equal(err([{ name: 'a', driver: 'test-fixed', speed: 'x' }]), 'LED "a": "speed" must be a number')
   t.equal(err([{ name: 'a', driver: 'test-fixed', target: '/x' }]), 'LED "a": unknown field "target" (known for the test-fixed driver: name, max_brightness, driver, default_trigger, default_pattern, speed)')
   t.equal(err([{ name: 'a', driver: 'test-fixed', defaultPattern: [0, 5] }]), undefined, 'the driver\'s default trigger lets a default pattern through')
