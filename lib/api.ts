@@ -121,7 +121,7 @@ export async function spawnMount (args: string[], env?: NodeJS.ProcessEnv): Prom
 export async function startLedfs (opts: LedfsOptions = {}): Promise<Ledfs> {
   // Checked here, so a mistake rejects with the same text the command line gives.
   const { dir: given, ...decl } = opts
-  const input = fromApi({ ...decl, leds: opts.leds ?? ['led0'], clock: opts.clock ?? 'real' })
+  const input = fromApi({ ...decl, leds: opts.leds ?? ['led0'] })
   checkMount(input)
   const own = given === undefined
   const dir = given ?? mkdtempSync(join(tmpdir(), 'ledfs-'))
