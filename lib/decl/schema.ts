@@ -230,15 +230,12 @@ export function checkMount (input: DeclInput): MountDecl {
   return out
 }
 
-/** An LED ready for the LED class: its driver opened. */
-export interface OpenedLed extends Omit<LedOptions, 'driver'> { driver: LedDriver }
-
 /**
  * Open the drivers of checked LEDs (one driver context for the mount, so
  * LEDs on one controller share it). If one fails, those already opened are
  * released (a real LED is put back), so nothing is left half-done.
  */
-export function openLeds (decls: readonly LedDecl[], warn: (msg: string) => void): OpenedLed[] {
+export function openLeds (decls: readonly LedDecl[], warn: (msg: string) => void): LedOptions[] {
   const ctx = driverContext(warn)
   const made: LedDriver[] = []
   try {
