@@ -28,7 +28,7 @@ export interface LedfsOptions {
   hz?: 100 | 250 | 300 | 1000
   /** Append every brightness change to this file (see `ledfs mount --trace`). */
   trace?: string
-  /** The load average the heartbeat trigger sees. */
+  /** The 1-minute load average the heartbeat trigger sees (default: the machine's; 0 with a virtual clock). */
   loadavg?: number
   /** How many brightness events the in-memory timeline keeps. */
   timelineEvents?: number

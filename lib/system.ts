@@ -28,12 +28,16 @@ export interface SystemOptions {
   triggers?: TriggerSet
   /** Kept in memory for the API; the oldest go first past this. */
   maxTimelineEvents?: number
-  /** The load average the heartbeat trigger sees. */
-  loadavg?: number
   /** Where kernel-style warnings go (dev_warn). */
   warn?: (msg: string) => void
   /** Who the files belong to; default root, as on sysfs. */
   owner?: { uid: number, gid: number }
+  /**
+   * The 1-minute load average the heartbeat trigger sees (a number >= 0, as
+   * /proc/loadavg prints it). Default: this machine's /proc/loadavg, read at
+   * each beat; 0 with a virtual clock.
+   */
+  loadavg?: number
 }
 
 /**
@@ -51,8 +55,6 @@ export class LedSystem {
   readonly kernfs: Kernfs
   private readonly leds = new Map<string, { led: LedClassdev, dir: LedClassDir }>()
   private readonly warn: (msg: string) => void
-  /** The load average the heartbeat trigger sees (undefined: its own default). */
-  readonly loadavg: number | undefined
 
   constructor (opts: SystemOptions) {
     this.profile = PROFILES[opts.kernel ?? DEFAULT_PROFILE]
@@ -61,7 +63,6 @@ export class LedSystem {
     if (badHz !== undefined) throw new ConfigError(badHz)
     this.clock = opts.clock ?? new RealClock()
     this.wheel = new TimerWheel(this.clock, hz)
-    this.loadavg = opts.loadavg
     this.timeline = new Timeline(opts.maxTimelineEvents)
     this.warn = opts.warn ?? ((msg) => { console.error(`ledfs: ${msg}`) })
     this.wheel.onError = (err) => this.warn(`timer callback failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`)

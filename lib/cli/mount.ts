@@ -50,8 +50,8 @@ ${driverHelp()}
                       when told: ledfs clock DIR advance MS
   --trace FILE        append every brightness change to FILE as JSON lines:
                       {"t":MS,"led":NAME,"brightness":VALUE}
-  --loadavg N         the load average (a number >= 0) the heartbeat
-                      trigger sees
+  --loadavg N         the 1-minute load average the heartbeat trigger sees
+                      (default: this machine's /proc/loadavg; 0 with --clock virtual)
   --timeline-events N how many brightness events the in-memory timeline
                       keeps (0: none, only --trace); the oldest go first
   --allow-other       let other users use the mount (FUSE allow_other): they
