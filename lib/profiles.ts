@@ -15,6 +15,8 @@ export const TRIGGER_SETS: readonly TriggerSet[] = ['all', 'pattern']
 
 export interface KernelProfile {
   readonly name: ProfileName
+  /** CONFIG_HZ of the emulated build: a mount's tick rate unless one is given. */
+  readonly hz: number
   /** Trigger names in registration order, as `cat trigger` lists them (one CPU). */
   readonly triggers: Readonly<Record<TriggerSet, readonly string[]>>
   readonly pattern: {
@@ -46,16 +48,19 @@ const DEBIAN_6_1_TRIGGERS: KernelProfile['triggers'] = {
 export const PROFILES: Record<ProfileName, KernelProfile> = {
   '4.20': {
     name: '4.20',
+    hz: 250,
     triggers: DEBIAN_6_1_TRIGGERS,
     pattern: { brightnessConversion: 'd', rejectAboveMax: false, stepAlwaysSkipsNext: true, hrPattern: false }
   },
   '6.1': {
     name: '6.1',
+    hz: 250,
     triggers: DEBIAN_6_1_TRIGGERS,
     pattern: { brightnessConversion: 'u', rejectAboveMax: true, stepAlwaysSkipsNext: false, hrPattern: false }
   },
   mainline: {
     name: 'mainline',
+    hz: 250,
     triggers: DEBIAN_6_1_TRIGGERS,
     pattern: { brightnessConversion: 'u', rejectAboveMax: true, stepAlwaysSkipsNext: false, hrPattern: true }
   }

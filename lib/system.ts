@@ -1,33 +1,27 @@
 import type { Clock } from './clock/clock'
+import { ConfigError, defaultTriggerProblem, duplicateProblem, hzProblem, maxBrightnessProblem, nameProblem } from './decl/schema'
 import { RealClock } from './clock/real-clock'
 import { MemoryDriver } from './drivers/memory'
 import type { LedDriver } from './drivers/driver'
 import { TimerWheel } from './kernel-time/timer-wheel'
-import { isSupportedHz } from './kernel-time/jiffies'
 import { LedClassDir } from './led/led-class'
-import { LedClassdev } from './led/led-core'
+import { LedClassdev, type LedOptions } from './led/led-core'
 import { TriggerRegistry } from './led/led-triggers'
 import { DEFAULT_PROFILE, DEFAULT_TRIGGER_SET, PROFILES, type KernelProfile, type ProfileName, type TriggerSet } from './profiles'
 import { Kernfs } from './sysfs/kernfs'
 import { dirNode, type DirNode } from './sysfs/nodes'
 import { Timeline } from './timeline/timeline'
 import { makeTriggers } from './triggers/catalog'
+import { LED_FULL } from './triggers/simple'
 
-export interface LedSpec {
-  name: string
-  /** Default 255. */
-  maxBrightness?: number
-  /** Default: a memory-backed LED. */
-  driver?: LedDriver
-  defaultTrigger?: string
-  defaultPattern?: number[]
-}
+/** An LED for LedSystem: the LED class options, with max_brightness (LED_FULL) and the driver (memory) optional. */
+export type LedSpec = Omit<LedOptions, 'maxBrightness' | 'driver'> & Partial<Pick<LedOptions, 'maxBrightness' | 'driver'>>
 
 export interface SystemOptions {
   leds: LedSpec[]
   /** Default: real time. */
   clock?: Clock
-  /** CONFIG_HZ, default 250. */
+  /** CONFIG_HZ; default: the profile's. */
   hz?: number
   /** Kernel to emulate, default 6.1. */
   kernel?: ProfileName
@@ -39,14 +33,12 @@ export interface SystemOptions {
   warn?: (msg: string) => void
   /** Who the files belong to; default root, as on sysfs. */
   owner?: { uid: number, gid: number }
-}
-
-/** LED names as the LED class allows them: a single path component. */
-export function checkLedName (name: string): string | undefined {
-  if (name.length === 0) return 'is empty'
-  if (name.length > 63) return 'is longer than 63 bytes'
-  if (name === '.' || name === '..' || name.includes('/') || name.includes('\0')) return 'must not be ".", ".." or contain "/" or NUL'
-  return undefined
+  /**
+   * The 1-minute load average the heartbeat trigger sees (a number >= 0, as
+   * /proc/loadavg prints it). Default: this machine's /proc/loadavg, read at
+   * each beat; 0 with a virtual clock.
+   */
+  loadavg?: number
 }
 
 /**
@@ -66,11 +58,12 @@ export class LedSystem {
   private readonly warn: (msg: string) => void
 
   constructor (opts: SystemOptions) {
-    const hz = opts.hz ?? 250
-    if (!isSupportedHz(hz)) throw new RangeError(`hz must be one of 100, 250, 300, 1000 (got ${hz})`)
+    this.profile = PROFILES[opts.kernel ?? DEFAULT_PROFILE]
+    const hz = opts.hz ?? this.profile.hz
+    const badHz = hzProblem(hz)
+    if (badHz !== undefined) throw new ConfigError(badHz)
     this.clock = opts.clock ?? new RealClock()
     this.wheel = new TimerWheel(this.clock, hz)
-    this.profile = PROFILES[opts.kernel ?? DEFAULT_PROFILE]
     this.timeline = new Timeline(opts.maxTimelineEvents)
     this.warn = opts.warn ?? ((msg) => { console.error(`ledfs: ${msg}`) })
     this.wheel.onError = (err) => this.warn(`timer callback failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`)
@@ -82,31 +75,32 @@ export class LedSystem {
     for (const spec of opts.leds) this.addLed(spec)
   }
 
+  /** Add an LED; it is checked with the declaration's checks (the same errors). */
   addLed (spec: LedSpec): LedClassdev {
-    const bad = checkLedName(spec.name)
-    if (bad !== undefined) throw new RangeError(`LED name "${spec.name}" ${bad}`)
-    if (this.leds.has(spec.name)) throw new RangeError(`LED "${spec.name}" is defined twice`)
+    const fail = (problem: string): never => { throw new ConfigError(`LED "${spec.name}": ${problem}`) }
+    const bad = nameProblem(spec.name)
+    if (bad !== undefined) fail(bad)
+    if (this.leds.has(spec.name)) throw new ConfigError(duplicateProblem(spec.name))
     const driver: LedDriver = spec.driver ?? new MemoryDriver()
+    // A driver may impose max_brightness (as leds-sc27xx-bltc leaves it at 255).
     const fixed = driver.maxBrightness
     if (fixed !== undefined && spec.maxBrightness !== undefined && spec.maxBrightness !== fixed) {
-      throw new RangeError(`LED "${spec.name}": max_brightness is fixed at ${fixed} by the ${driver.kind} driver (got ${spec.maxBrightness}); leave it out`)
+      fail(`"max_brightness" is fixed at ${fixed} by the ${driver.kind} driver (got ${spec.maxBrightness}); leave it out`)
     }
-    const max = spec.maxBrightness ?? fixed ?? 255
-    if (!Number.isInteger(max) || max < 1 || max > 0xffffffff) throw new RangeError(`LED "${spec.name}": maxBrightness must be an integer from 1 to 4294967295 (got ${max})`)
+    const max = spec.maxBrightness ?? fixed ?? LED_FULL
+    const badMax = maxBrightnessProblem(max)
+    if (badMax !== undefined) fail(badMax)
     // A configured default trigger wins over the driver's, as a DT linux,default-trigger does.
     const defaultTrigger = spec.defaultTrigger ?? driver.defaultTrigger
-    const led = new LedClassdev({
-      name: spec.name,
-      maxBrightness: max,
-      driver,
-      defaultTrigger,
-      defaultPattern: spec.defaultPattern
-    }, this.wheel, this.profile, (l, v, t) => this.timeline.record(l.name, v, t))
+    if (defaultTrigger !== undefined) {
+      const badTrigger = defaultTriggerProblem(defaultTrigger, this.registry.names())
+      if (badTrigger !== undefined) fail(badTrigger)
+    }
+    const led = new LedClassdev({ ...spec, maxBrightness: max, driver, defaultTrigger }, this.wheel, this.profile, (l, v, t) => this.timeline.record(l.name, v, t))
     const dir = new LedClassDir(led, this.registry)
     this.leds.set(spec.name, { led, dir })
-    if (defaultTrigger !== undefined && defaultTrigger !== 'none') {
-      const trig = this.registry.find(defaultTrigger)
-      if (trig === undefined) throw new RangeError(`LED "${spec.name}": unknown default trigger "${defaultTrigger}" (known: ${this.registry.names().join(', ')})`)
+    const trig = defaultTrigger === undefined ? undefined : this.registry.find(defaultTrigger)
+    if (trig !== undefined) {
       led.initDefaultTrigger = true
       this.registry.set(led, trig)
     }

@@ -5,7 +5,7 @@ import { watchCommand, WATCH_HELP } from './watch'
 import { clockCommand, CLOCK_HELP, inspectCommand, INSPECT_HELP, timelineCommand, TIMELINE_HELP } from './control'
 import { UsageError } from './args'
 import { MountError } from '../fuse/mount'
-import { ConfigError } from '../config'
+import { ConfigError } from '../decl/schema'
 
 const HELP = `ledfs - the Linux LED class sysfs ABI (with the pattern trigger) as a FUSE filesystem
 

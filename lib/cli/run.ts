@@ -3,7 +3,8 @@ import { accessSync, constants as fsConstants, readFileSync } from 'node:fs'
 import { constants } from 'node:os'
 import { randomBytes } from 'node:crypto'
 import { LEDS_DIR, prepareSysClassLeds } from '../harness/namespace'
-import { compareTimelines, parseTimeline } from '../timeline/expect'
+import { compareTimelines } from '../timeline/expect'
+import { readTraceFile, TraceError } from '../timeline/trace'
 import type { TimelineEvent } from '../timeline/timeline'
 import { one, parseArgs, UsageError } from './args'
 import { MOUNT_OPTIONS, mountConfigFrom, startServing } from './mount'
@@ -16,7 +17,8 @@ outside the namespace or left behind afterwards (also when COMMAND is
 killed). The exit status is COMMAND's (128+N if it died of signal N).
 
 Mount options are those of \`ledfs mount\` (--led, --config, --hz, --kernel,
---clock, --trace). With --clock virtual, COMMAND moves time itself:
+--triggers, --clock, --trace, --loadavg, --timeline-events). With --clock
+virtual, COMMAND moves time itself:
   ledfs clock /sys/class/leds advance MS
 
   --expect FILE     compare the recorded timeline with FILE (JSON lines as
@@ -80,9 +82,7 @@ export async function runCommand (argv: string[]): Promise<number> {
   if (!Number.isFinite(tolerance) || tolerance < 0) throw new UsageError(`--tolerance takes a number of ms >= 0 (got "${String(tolText)}")`)
   let expected: TimelineEvent[] | undefined
   if (expectFile !== undefined) {
-    let text: string
-    try { text = readFileSync(expectFile, 'utf8') } catch (e) { throw new UsageError(`cannot read --expect ${expectFile}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`) }
-    try { expected = parseTimeline(text, expectFile) } catch (e) { throw new UsageError((e as Error).message) }
+    try { expected = readTraceFile(expectFile) } catch (e) { throw new UsageError(`--expect: ${e instanceof TraceError ? e.message : String(e)}`) }
   }
 
   if (process.env[INNER] !== '1') {

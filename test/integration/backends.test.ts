@@ -94,14 +94,14 @@ t.test('bad targets and bad configuration fail before anything is mounted', asyn
     [['--led', `x=sysfs:${join(work, 'nope')}`], /LED "x": sysfs LED .*nope: does not exist/],
     [['--led', `x=sysfs:${notled}`], /LED "x": sysfs LED .*notled: has no readable max_brightness/],
     [['--led', `x=sysfs:${unwritable}`], /has no readable brightness file|cannot be written/],
-    [['--led', 'x=blinky'], /--led x=blinky: unknown driver "blinky" \(use memory, sc27xx or sysfs:PATH\)/],
+    [['--led', 'x=blinky'], /--led x=blinky: LED "x": "driver" must be one of "memory", "sc27xx", "sysfs" \(got "blinky"\)/],
     [['--config', cfg({ leds: [{ name: 'a', max_brightness: 0 }] })], /LED "a": "max_brightness" must be an integer from 1/],
     [['--config', cfg({ leds: [{ name: 'a', driver: 'sysfs' }] })], /LED "a": "driver": "sysfs" needs "target"/],
     [['--config', cfg({ leds: [{ name: 'a', colour: 'red' }] })], /LED "a": unknown field "colour"/],
     [['--config', cfg({ leds: [{ name: 'a', default_trigger: 'pattern', default_pattern: [1, 2, 3] }] })], /LED "a": "default_pattern" must have an even length/],
     [['--config', cfg({ leds: [{ name: 'a', default_trigger: 'blink' }] })], /LED "a": unknown default trigger "blink"/],
     [['--config', cfg({ leds: [] })], /"leds" must be a non-empty list/],
-    [['--config', cfg({ leds: [{ name: 'b', driver: 'sc27xx', max_brightness: 100 }] })], /LED "b": max_brightness is fixed at 255 by the sc27xx driver \(got 100\)/],
+    [['--config', cfg({ leds: [{ name: 'b', driver: 'sc27xx', max_brightness: 100 }] })], /LED "b": "max_brightness" is fixed at 255 by the sc27xx driver \(got 100\)/],
     [['--config', join(work, 'missing.json')], /cannot read the config file/]
   ]
   for (const [args, re] of cases) {
@@ -168,6 +168,28 @@ t.test('SC27xx: hw_pattern through the mount, registers from the CLI', async t =
   t.equal(read(join(sc, 'hw_pattern')), '', 'a software pattern replaces the hardware one')
   const after = JSON.parse(spawnSync(process.execPath, [CLI, 'inspect', m.dir, 'sc'], { encoding: 'utf8' }).stdout) as { state: { mode: string } }
   t.not(after.state.mode, 'breathing', 'the breathing curve was cleared')
+})
+
+t.test('SC27xx LEDs naming one controller are its lines and share its CTRL register', async t => {
+  const m = await startMount(['--led', 'r=sc27xx:pmic0:line0', '--led', 'g=sc27xx:pmic0:line1', '--led', 'own=sc27xx'])
+  t.teardown(async () => { await m.stop() })
+  write(join(m.ledDir('r'), 'brightness'), '100\n')
+  write(join(m.ledDir('g'), 'brightness'), '200\n')
+  write(join(m.ledDir('own'), 'brightness'), '50\n')
+  const regs = (led: string): { line: number, values: Record<string, number>, addresses: Record<string, number> } => {
+    const r = spawnSync(process.execPath, [CLI, 'inspect', m.dir, led], { encoding: 'utf8' })
+    t.equal(r.status, 0, r.stderr)
+    return (JSON.parse(r.stdout) as { state: { line: number, values: Record<string, number>, addresses: Record<string, number> } }).state
+  }
+  const r = regs('r')
+  const g = regs('g')
+  const own = regs('own')
+  t.same([r.line, g.line, own.line], [0, 1, 0])
+  t.equal(r.values.CTRL, 0x33, 'run and type bits of lines 0 and 1 in the one CTRL register')
+  t.equal(g.values.CTRL, 0x33, 'the same register seen from line 1')
+  t.equal(own.values.CTRL, 0x03, 'a controller of its own: only line 0')
+  t.equal(g.addresses.DUTY - r.addresses.DUTY, 0x10, 'line 1\'s block follows line 0\'s')
+  t.not(r.values.DUTY, g.values.DUTY, 'each line its own duty')
 })
 
 t.test('a config file with a default trigger and pattern', async t => {

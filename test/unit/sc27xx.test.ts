@@ -76,8 +76,8 @@ t.test('a configured default trigger wins over the driver\'s', async t => {
 
 t.test('max_brightness other than 255 is refused, naming the LED and the field', async t => {
   const make = (maxBrightness: number): LedSystem => new LedSystem({ leds: [{ name: 'breath', driver: new Sc27xxDriver(), maxBrightness }], clock: new VirtualClock(), warn: () => {} })
-  t.throws(() => make(100), { message: 'LED "breath": max_brightness is fixed at 255 by the sc27xx driver (got 100); leave it out' })
-  t.throws(() => make(1000), /LED "breath": max_brightness is fixed at 255/)
+  t.throws(() => make(100), { message: 'LED "breath": "max_brightness" is fixed at 255 by the sc27xx driver (got 100); leave it out' })
+  t.throws(() => make(1000), /LED "breath": "max_brightness" is fixed at 255/)
   const sys = make(255)
   t.equal(sys.led('breath').maxBrightness, 255)
   sys.dispose()
