@@ -2,6 +2,7 @@ import type { LedDriver } from '../drivers/driver'
 import type { TimerWheel } from '../kernel-time/timer-wheel'
 import type { KernelProfile } from '../profiles'
 import type { SysfsNode } from '../sysfs/nodes'
+import { LedBlinkState } from './led-blink'
 import type { LedTrigger } from './led-triggers'
 
 /** One (brightness, duration) tuple of a pattern, as struct led_pattern holds it. */
@@ -42,6 +43,8 @@ export class LedClassdev {
   triggerNodes: SysfsNode[] = []
   /** LED_INIT_DEFAULT_TRIGGER: the default pattern has not been applied yet. */
   initDefaultTrigger = false
+  /** Blink delays, blink brightness and flags, blink timer, deferred brightness work (led-blink.ts). */
+  readonly blink: LedBlinkState = new LedBlinkState(this)
 
   constructor (opts: LedOptions, readonly wheel: TimerWheel, readonly profile: KernelProfile, private readonly listener?: BrightnessListener) {
     this.name = opts.name
@@ -52,15 +55,22 @@ export class LedClassdev {
   }
 
   /**
-   * led_set_brightness(): the value is taken as an unsigned int and clamped
-   * to max_brightness, then handed to the driver. Changes are reported to
-   * the listener (the timeline) with the time of the event.
+   * led_set_brightness_nosleep(): the value is taken as an unsigned int and
+   * clamped to max_brightness, then handed to the driver, or to the
+   * brightness work when the driver may sleep. It bypasses a running
+   * software blink (led_set_brightness() is ledSetBrightness in led-blink.ts).
+   * Changes are reported to the listener (the timeline) with the time of the event.
    */
   setBrightness (value: number): void {
     const v = Math.min(value >>> 0, this.maxBrightness)
     const old = this.brightness
     this.brightness = v
-    this.driver.brightnessSet(this, v)
+    if (this.driver.blocking === true) {
+      this.blink.work.value = v
+      this.blink.work.schedule()
+    } else {
+      this.driver.brightnessSet(this, v)
+    }
     if (v !== old) this.listener?.(this, v, this.wheel.now())
   }
 
