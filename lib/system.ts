@@ -12,6 +12,7 @@ import { Kernfs } from './sysfs/kernfs'
 import { dirNode, type DirNode } from './sysfs/nodes'
 import { Timeline } from './timeline/timeline'
 import { makeTriggers } from './triggers/catalog'
+import { makeMachine, type Machine, type MachineKind } from './machine/machine'
 
 export interface LedSpec {
   name: string
@@ -37,6 +38,12 @@ export interface SystemOptions {
   maxTimelineEvents?: number
   /** Where kernel-style warnings go (dev_warn). */
   warn?: (msg: string) => void
+  /**
+   * Where netdev's interfaces and activity's CPU counters come from: the
+   * host, or a virtual machine (only `lo`, idle) changed through setNetdev()
+   * and setCpuLoad(). Default: virtual with a virtual clock, else host.
+   */
+  machine?: MachineKind
   /** Who the files belong to; default root, as on sysfs. */
   owner?: { uid: number, gid: number }
 }
@@ -62,6 +69,7 @@ export class LedSystem {
   readonly timeline: Timeline
   readonly root: DirNode
   readonly kernfs: Kernfs
+  readonly machine: Machine
   private readonly leds = new Map<string, { led: LedClassdev, dir: LedClassDir }>()
   private readonly warn: (msg: string) => void
 
@@ -74,7 +82,10 @@ export class LedSystem {
     this.timeline = new Timeline(opts.maxTimelineEvents)
     this.warn = opts.warn ?? ((msg) => { console.error(`ledfs: ${msg}`) })
     this.wheel.onError = (err) => this.warn(`timer callback failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`)
-    const ctx = { wheel: this.wheel, profile: this.profile, warn: (led: LedClassdev, msg: string) => this.warn(`${led.name}: ${msg}`) }
+    const machineKind = opts.machine ?? (this.clock.kind === 'virtual' ? 'virtual' : 'host')
+    if (machineKind !== 'host' && machineKind !== 'virtual') throw new RangeError(`machine must be host or virtual (got ${String(machineKind)})`)
+    this.machine = makeMachine(machineKind, this.clock)
+    const ctx = { wheel: this.wheel, profile: this.profile, machine: this.machine, warn: (led: LedClassdev, msg: string) => this.warn(`${led.name}: ${msg}`) }
     for (const t of makeTriggers(this.profile, opts.triggers ?? DEFAULT_TRIGGER_SET, ctx)) this.registry.register(t)
     this.root = dirNode('', () => [...this.leds.values()].map(e => e.dir.node))
     this.root.child = (name) => this.leds.get(name)?.dir.node

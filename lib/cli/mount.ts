@@ -7,6 +7,7 @@ import { controlSocketPath } from '../control/protocol'
 import { ControlServer } from '../control/server'
 import { FuseMount } from '../fuse/mount'
 import { isSupportedHz } from '../kernel-time/jiffies'
+import { MACHINE_KINDS, type MachineKind } from '../machine/machine'
 import { DEFAULT_TRIGGER_SET, isProfileName, TRIGGER_SETS, type TriggerSet } from '../profiles'
 import { LedSystem } from '../system'
 import { jsonlFileSink } from '../timeline/timeline'
@@ -34,6 +35,11 @@ Options:
                       built-in event triggers and pattern); default ${DEFAULT_TRIGGER_SET}
   --clock real|virtual  real time (default), or virtual time that only moves
                       when told: ledfs clock DIR advance MS
+  --machine host|virtual  where netdev's network interfaces and activity's CPU
+                      counters come from: the host (default with a real clock),
+                      or a quiet virtual machine like the kernel oracle's (only
+                      lo, idle, one CPU; default with --clock virtual) that
+                      ledfs net DIR IFACE … and ledfs cpu DIR LOAD change
   --trace FILE        append every brightness change to FILE as JSON lines:
                       {"t":MS,"led":NAME,"brightness":VALUE}
   --allow-other       let other users use the mount (FUSE allow_other): they
@@ -56,6 +62,7 @@ export interface MountConfig {
   trace?: string
   allowOther: boolean
   clock: 'real' | 'virtual'
+  machine?: MachineKind
 }
 
 /** The options every command that mounts takes. */
@@ -67,6 +74,7 @@ export const MOUNT_OPTIONS: Record<string, OptionSpec> = {
   triggers: { value: true },
   trace: { value: true },
   clock: { value: true },
+  machine: { value: true },
   'allow-other': { value: false },
   help: { value: false }
 }
@@ -90,7 +98,9 @@ export function mountConfigFrom (p: Parsed, dir: string): MountConfig {
   }
   const clock = one(p, 'clock') ?? 'real'
   if (clock !== 'real' && clock !== 'virtual') throw new UsageError(`--clock must be real or virtual (got "${clock}")`)
-  return { dir, leds: leds.length === 0 ? defaultLeds() : leds, hz, kernel, triggers: triggers as TriggerSet, trace: one(p, 'trace'), allowOther: p.options.has('allow-other'), clock }
+  const machine = one(p, 'machine')
+  if (machine !== undefined && !(MACHINE_KINDS as readonly string[]).includes(machine)) throw new UsageError(`--machine must be host or virtual (got "${machine}")`)
+  return { dir, leds: leds.length === 0 ? defaultLeds() : leds, hz, kernel, triggers: triggers as TriggerSet, trace: one(p, 'trace'), allowOther: p.options.has('allow-other'), clock, machine: machine as MachineKind | undefined }
 }
 
 export function parseMountArgs (argv: string[]): MountConfig {
@@ -114,7 +124,7 @@ export async function startServing (cfg: MountConfig, dir: string, warn: (msg: s
   try {
     // Files belong to whoever mounts (root: uid 0, as on sysfs), so the owner can write and, with --allow-other, others only read.
     const owner = { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 }
-    system = new LedSystem({ leds: specs, hz: cfg.hz, kernel: cfg.kernel, triggers: cfg.triggers, warn, owner, clock: cfg.clock === 'virtual' ? new VirtualClock() : undefined })
+    system = new LedSystem({ leds: specs, hz: cfg.hz, kernel: cfg.kernel, triggers: cfg.triggers, warn, owner, clock: cfg.clock === 'virtual' ? new VirtualClock() : undefined, machine: cfg.machine })
   } catch (e) {
     for (const s of specs) s.driver?.dispose?.()
     throw new UsageError((e as Error).message)

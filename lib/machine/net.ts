@@ -10,7 +10,7 @@ export interface NetdevState {
   txErrors: number
 }
 
-/** The netdevice notifier events netdev listens to. */
+/** The netdevice notifier events netdev listens to ('change' stands for NETDEV_UP, NETDEV_DOWN and NETDEV_CHANGE alike). */
 export type NetdevEvent = 'register' | 'unregister' | 'change'
 
 export type NetdevListener = (event: NetdevEvent, name: string) => void
@@ -93,8 +93,13 @@ export class HostNet implements NetSource {
     const now = this.snapshot()
     for (const [name, carrier] of now) {
       const was = this.last.get(name)
-      if (was === undefined) this.emit('register', name)
-      else if (was !== carrier) this.emit('change', name)
+      if (was === undefined) {
+        // A new interface: registered, then brought up.
+        this.emit('register', name)
+        this.emit('change', name)
+      } else if (was !== carrier) {
+        this.emit('change', name)
+      }
     }
     for (const name of this.last.keys()) if (!now.has(name)) this.emit('unregister', name)
     this.last = now
@@ -190,8 +195,13 @@ export class VirtualNet implements NetSource {
     if (update.tx !== undefined) d.txPackets = u32(update.tx)
     if (update.rxErrors !== undefined) d.rxErrors = u32(update.rxErrors)
     if (update.txErrors !== undefined) d.txErrors = u32(update.txErrors)
-    if (created) this.emit('register', name)
-    else if (carrierWas !== d.carrier) this.emit('change', name)
+    if (created) {
+      // A new interface: registered, then brought up (NETDEV_UP).
+      this.emit('register', name)
+      this.emit('change', name)
+    } else if (carrierWas !== d.carrier) {
+      this.emit('change', name)
+    }
     return { ...d }
   }
 

@@ -2,6 +2,7 @@ import { KernelError } from '../../lib/abi/errno'
 import { VirtualClock } from '../../lib/clock/virtual-clock'
 import type { ProfileName } from '../../lib/profiles'
 import { LedSystem, type LedSpec } from '../../lib/system'
+import { TRIGGER_FACTORIES } from '../../lib/triggers/catalog'
 
 /** Result of one write(2) as a script would see it: bytes written or the errno name. */
 export type WriteResult = number | string
@@ -10,7 +11,11 @@ export type WriteResult = number | string
  * A system on a virtual clock with helpers that go through the same kernfs
  * calls the FUSE adapter makes (open, one write, read to EOF, close).
  */
-export function virtualSystem (opts: { leds?: LedSpec[], kernel?: ProfileName, hz?: number } = {}): {
+/**
+ * `register` adds triggers of the catalog by name after the profile's own
+ * (for triggers not in the default set yet).
+ */
+export function virtualSystem (opts: { leds?: LedSpec[], kernel?: ProfileName, hz?: number, register?: string[] } = {}): {
   sys: LedSystem
   clock: VirtualClock
   write: (path: string, data: string | Buffer) => WriteResult
@@ -18,6 +23,9 @@ export function virtualSystem (opts: { leds?: LedSpec[], kernel?: ProfileName, h
 } {
   const clock = new VirtualClock()
   const sys = new LedSystem({ leds: opts.leds ?? [{ name: 'oracle' }], clock, kernel: opts.kernel, hz: opts.hz, warn: () => {} })
+  for (const name of opts.register ?? []) {
+    sys.registry.register(TRIGGER_FACTORIES[name]({ wheel: sys.wheel, profile: sys.profile, machine: sys.machine, warn: () => {} }))
+  }
   const write = (path: string, data: string | Buffer): WriteResult => {
     try {
       const of = sys.kernfs.open(sys.kernfs.lookup(path), { read: false, write: true })
