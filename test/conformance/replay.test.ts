@@ -52,7 +52,7 @@ const PLANS: Plan[] = [
   { profile: '6.1', dir: 'kernel-6.1', args: ['--kernel', '6.1', '--triggers', 'pattern'] },
   { profile: '4.20', dir: 'kernel-4.20', args: ['--kernel', '4.20', '--triggers', 'pattern'] },
   { profile: 'mainline', dir: 'kernel-6.1', args: ['--kernel', 'mainline', '--triggers', 'pattern'], transform: asMainline },
-  { profile: '6.1-all', dir: 'kernel-6.1-all', args: ['--kernel', '6.1', '--triggers', 'all'] }
+  { profile: '6.1-all', dir: 'kernel-6.1-all', args: ['--kernel', '6.1', '--triggers', 'all', '--machine', 'virtual'] }
 ]
 
 let totalOps = 0
