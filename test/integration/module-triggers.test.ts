@@ -19,7 +19,7 @@ import { runProbe } from '../support/probe'
 
 const MODULES = ['activity', 'audio-mute', 'audio-micmute', 'backlight', 'flash', 'torch', 'gpio', 'netdev']
 const HERE = join(__dirname, '..', 'conformance')
-const CASES = ['event-triggers', 'backlight', 'gpio', 'activity', 'netdev']
+const CASES = ['event-triggers', 'backlight', 'gpio', 'activity', 'netdev', 'blink-brightness']
 
 interface Mount { dir: string, led: string, stop: () => Promise<void> }
 
