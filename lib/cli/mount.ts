@@ -34,6 +34,8 @@ Options:
                       built-in event triggers and pattern); default ${DEFAULT_TRIGGER_SET}
   --clock real|virtual  real time (default), or virtual time that only moves
                       when told: ledfs clock DIR advance MS
+  --loadavg N         the 1-minute load average the heartbeat trigger sees
+                      (default: this machine's /proc/loadavg; 0 with --clock virtual)
   --trace FILE        append every brightness change to FILE as JSON lines:
                       {"t":MS,"led":NAME,"brightness":VALUE}
   --allow-other       let other users use the mount (FUSE allow_other): they
@@ -56,6 +58,7 @@ export interface MountConfig {
   trace?: string
   allowOther: boolean
   clock: 'real' | 'virtual'
+  loadavg?: number
 }
 
 /** The options every command that mounts takes. */
@@ -67,6 +70,7 @@ export const MOUNT_OPTIONS: Record<string, OptionSpec> = {
   triggers: { value: true },
   trace: { value: true },
   clock: { value: true },
+  loadavg: { value: true },
   'allow-other': { value: false },
   help: { value: false }
 }
@@ -90,7 +94,10 @@ export function mountConfigFrom (p: Parsed, dir: string): MountConfig {
   }
   const clock = one(p, 'clock') ?? 'real'
   if (clock !== 'real' && clock !== 'virtual') throw new UsageError(`--clock must be real or virtual (got "${clock}")`)
-  return { dir, leds: leds.length === 0 ? defaultLeds() : leds, hz, kernel, triggers: triggers as TriggerSet, trace: one(p, 'trace'), allowOther: p.options.has('allow-other'), clock }
+  const loadText = one(p, 'loadavg')
+  const loadavg = loadText === undefined ? undefined : /^[0-9]+(\.[0-9]+)?$/.test(loadText) ? Number(loadText) : NaN
+  if (loadavg !== undefined && !Number.isFinite(loadavg)) throw new UsageError(`--loadavg must be a decimal number >= 0, e.g. 0 or 1.5 (got "${loadText}")`)
+  return { dir, leds: leds.length === 0 ? defaultLeds() : leds, hz, kernel, triggers: triggers as TriggerSet, trace: one(p, 'trace'), allowOther: p.options.has('allow-other'), clock, loadavg }
 }
 
 export function parseMountArgs (argv: string[]): MountConfig {
@@ -114,7 +121,7 @@ export async function startServing (cfg: MountConfig, dir: string, warn: (msg: s
   try {
     // Files belong to whoever mounts (root: uid 0, as on sysfs), so the owner can write and, with --allow-other, others only read.
     const owner = { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 }
-    system = new LedSystem({ leds: specs, hz: cfg.hz, kernel: cfg.kernel, triggers: cfg.triggers, warn, owner, clock: cfg.clock === 'virtual' ? new VirtualClock() : undefined })
+    system = new LedSystem({ leds: specs, hz: cfg.hz, kernel: cfg.kernel, triggers: cfg.triggers, loadavg: cfg.loadavg, warn, owner, clock: cfg.clock === 'virtual' ? new VirtualClock() : undefined })
   } catch (e) {
     for (const s of specs) s.driver?.dispose?.()
     throw new UsageError((e as Error).message)

@@ -4,6 +4,11 @@ import type { LedTrigger } from '../led/led-triggers'
 import type { KernelProfile, TriggerSet } from '../profiles'
 import { LED_FULL, SimpleTrigger } from './simple'
 import { PatternTrigger } from './pattern'
+import { TimerTrigger } from './timer'
+import { OneshotTrigger } from './oneshot'
+import { HeartbeatTrigger } from './heartbeat'
+import { DefaultOnTrigger } from './default-on'
+import { TransientTrigger } from './transient'
 
 /** What a trigger may need from the emulated machine when it is made. */
 export interface TriggerContext {
@@ -11,6 +16,8 @@ export interface TriggerContext {
   readonly profile: KernelProfile
   /** dev_warn() for one LED. */
   readonly warn: (led: LedClassdev, msg: string) => void
+  /** The machine's 1-minute load average now, as /proc/loadavg shows it (the heartbeat's period follows it). */
+  readonly loadavg: () => number
 }
 
 type TriggerFactory = (ctx: TriggerContext) => LedTrigger
@@ -45,7 +52,12 @@ export const TRIGGER_FACTORIES: Readonly<Record<string, TriggerFactory>> = {
   cpu: simple('cpu', LED_FULL),
   cpu0: simple('cpu0', LED_FULL),
   panic: simple('panic'),
-  pattern: (ctx) => new PatternTrigger(ctx.warn)
+  'default-on': () => new DefaultOnTrigger(),
+  heartbeat: (ctx) => new HeartbeatTrigger(ctx.loadavg),
+  oneshot: (ctx) => new OneshotTrigger(ctx.warn),
+  pattern: (ctx) => new PatternTrigger(ctx.warn),
+  timer: (ctx) => new TimerTrigger(ctx.warn),
+  transient: () => new TransientTrigger()
 }
 
 /** The triggers of `set` for a profile, made and in registration order. */
