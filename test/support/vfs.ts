@@ -1,6 +1,6 @@
 import { KernelError } from '../../lib/abi/errno'
 import { VirtualClock } from '../../lib/clock/virtual-clock'
-import type { ProfileName } from '../../lib/profiles'
+import type { ProfileName, TriggerSet } from '../../lib/profiles'
 import { LedSystem, type LedSpec } from '../../lib/system'
 
 /** Result of one write(2) as a script would see it: bytes written or the errno name. */
@@ -10,14 +10,14 @@ export type WriteResult = number | string
  * A system on a virtual clock with helpers that go through the same kernfs
  * calls the FUSE adapter makes (open, one write, read to EOF, close).
  */
-export function virtualSystem (opts: { leds?: LedSpec[], kernel?: ProfileName, hz?: number } = {}): {
+export function virtualSystem (opts: { leds?: LedSpec[], kernel?: ProfileName, hz?: number, triggers?: TriggerSet, loadavg?: number } = {}): {
   sys: LedSystem
   clock: VirtualClock
   write: (path: string, data: string | Buffer) => WriteResult
   read: (path: string) => string
 } {
   const clock = new VirtualClock()
-  const sys = new LedSystem({ leds: opts.leds ?? [{ name: 'oracle' }], clock, kernel: opts.kernel, hz: opts.hz, warn: () => {} })
+  const sys = new LedSystem({ leds: opts.leds ?? [{ name: 'oracle' }], clock, kernel: opts.kernel, hz: opts.hz, triggers: opts.triggers, loadavg: opts.loadavg, warn: () => {} })
   const write = (path: string, data: string | Buffer): WriteResult => {
     try {
       const of = sys.kernfs.open(sys.kernfs.lookup(path), { read: false, write: true })
