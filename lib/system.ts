@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import type { Clock } from './clock/clock'
 import { RealClock } from './clock/real-clock'
 import { MemoryDriver } from './drivers/memory'
@@ -46,6 +47,38 @@ export interface SystemOptions {
   machine?: MachineKind
   /** Who the files belong to; default root, as on sysfs. */
   owner?: { uid: number, gid: number }
+  /**
+   * The 1-minute load average the heartbeat trigger sees (a number >= 0, as
+   * /proc/loadavg prints it). Default: this machine's /proc/loadavg, read at
+   * each beat; 0 with a virtual clock.
+   */
+  loadavg?: number
+}
+
+/**
+ * Where the heartbeat's load average comes from: a fixed value, 0 on a
+ * virtual clock (a test must not depend on the machine), else the
+ * machine's /proc/loadavg (0, with one warning, where it cannot be read).
+ */
+export function loadavgSource (fixed: number | undefined, clock: Clock, warn: (msg: string) => void): () => number {
+  if (fixed !== undefined) {
+    if (!Number.isFinite(fixed) || fixed < 0) throw new RangeError(`loadavg must be a finite number >= 0 (got ${fixed})`)
+    return () => fixed
+  }
+  if (clock.kind === 'virtual') return () => 0
+  let warned = false
+  return () => {
+    try {
+      const first = readFileSync('/proc/loadavg', 'latin1').split(' ')[0]
+      const v = Number(first)
+      if (Number.isFinite(v) && v >= 0) return v
+      throw new Error(`unexpected contents "${first}"`)
+    } catch (e) {
+      if (!warned) warn(`cannot read the load average from /proc/loadavg (${(e as Error).message}); the heartbeat trigger uses 0`)
+      warned = true
+      return 0
+    }
+  }
 }
 
 /** LED names as the LED class allows them: a single path component. */
@@ -85,7 +118,13 @@ export class LedSystem {
     const machineKind = opts.machine ?? (this.clock.kind === 'virtual' ? 'virtual' : 'host')
     if (machineKind !== 'host' && machineKind !== 'virtual') throw new RangeError(`machine must be host or virtual (got ${String(machineKind)})`)
     this.machine = makeMachine(machineKind, this.clock)
-    const ctx = { wheel: this.wheel, profile: this.profile, machine: this.machine, warn: (led: LedClassdev, msg: string) => this.warn(`${led.name}: ${msg}`) }
+    const ctx = {
+      wheel: this.wheel,
+      profile: this.profile,
+      machine: this.machine,
+      warn: (led: LedClassdev, msg: string) => this.warn(`${led.name}: ${msg}`),
+      loadavg: loadavgSource(opts.loadavg, this.clock, this.warn)
+    }
     for (const t of makeTriggers(this.profile, opts.triggers ?? DEFAULT_TRIGGER_SET, ctx)) this.registry.register(t)
     this.root = dirNode('', () => [...this.leds.values()].map(e => e.dir.node))
     this.root.child = (name) => this.leds.get(name)?.dir.node

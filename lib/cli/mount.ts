@@ -40,6 +40,8 @@ Options:
                       or a quiet virtual machine like the kernel oracle's (only
                       lo, idle, one CPU; default with --clock virtual) that
                       ledfs net DIR IFACE … and ledfs cpu DIR LOAD change
+  --loadavg N         the 1-minute load average the heartbeat trigger sees
+                      (default: this machine's /proc/loadavg; 0 with --clock virtual)
   --trace FILE        append every brightness change to FILE as JSON lines:
                       {"t":MS,"led":NAME,"brightness":VALUE}
   --allow-other       let other users use the mount (FUSE allow_other): they
@@ -63,6 +65,7 @@ export interface MountConfig {
   allowOther: boolean
   clock: 'real' | 'virtual'
   machine?: MachineKind
+  loadavg?: number
 }
 
 /** The options every command that mounts takes. */
@@ -75,6 +78,7 @@ export const MOUNT_OPTIONS: Record<string, OptionSpec> = {
   trace: { value: true },
   clock: { value: true },
   machine: { value: true },
+  loadavg: { value: true },
   'allow-other': { value: false },
   help: { value: false }
 }
@@ -100,7 +104,10 @@ export function mountConfigFrom (p: Parsed, dir: string): MountConfig {
   if (clock !== 'real' && clock !== 'virtual') throw new UsageError(`--clock must be real or virtual (got "${clock}")`)
   const machine = one(p, 'machine')
   if (machine !== undefined && !(MACHINE_KINDS as readonly string[]).includes(machine)) throw new UsageError(`--machine must be host or virtual (got "${machine}")`)
-  return { dir, leds: leds.length === 0 ? defaultLeds() : leds, hz, kernel, triggers: triggers as TriggerSet, trace: one(p, 'trace'), allowOther: p.options.has('allow-other'), clock, machine: machine as MachineKind | undefined }
+  const loadText = one(p, 'loadavg')
+  const loadavg = loadText === undefined ? undefined : /^[0-9]+(\.[0-9]+)?$/.test(loadText) ? Number(loadText) : NaN
+  if (loadavg !== undefined && !Number.isFinite(loadavg)) throw new UsageError(`--loadavg must be a decimal number >= 0, e.g. 0 or 1.5 (got "${loadText}")`)
+  return { dir, leds: leds.length === 0 ? defaultLeds() : leds, hz, kernel, triggers: triggers as TriggerSet, trace: one(p, 'trace'), allowOther: p.options.has('allow-other'), clock, machine: machine as MachineKind | undefined, loadavg }
 }
 
 export function parseMountArgs (argv: string[]): MountConfig {
@@ -124,7 +131,7 @@ export async function startServing (cfg: MountConfig, dir: string, warn: (msg: s
   try {
     // Files belong to whoever mounts (root: uid 0, as on sysfs), so the owner can write and, with --allow-other, others only read.
     const owner = { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 }
-    system = new LedSystem({ leds: specs, hz: cfg.hz, kernel: cfg.kernel, triggers: cfg.triggers, warn, owner, clock: cfg.clock === 'virtual' ? new VirtualClock() : undefined, machine: cfg.machine })
+    system = new LedSystem({ leds: specs, hz: cfg.hz, kernel: cfg.kernel, triggers: cfg.triggers, loadavg: cfg.loadavg, warn, owner, clock: cfg.clock === 'virtual' ? new VirtualClock() : undefined, machine: cfg.machine })
   } catch (e) {
     for (const s of specs) s.driver?.dispose?.()
     throw new UsageError((e as Error).message)

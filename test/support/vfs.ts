@@ -1,6 +1,6 @@
 import { KernelError } from '../../lib/abi/errno'
 import { VirtualClock } from '../../lib/clock/virtual-clock'
-import type { ProfileName } from '../../lib/profiles'
+import type { ProfileName, TriggerSet } from '../../lib/profiles'
 import { LedSystem, type LedSpec } from '../../lib/system'
 import { TRIGGER_FACTORIES } from '../../lib/triggers/catalog'
 
@@ -12,19 +12,19 @@ export type WriteResult = number | string
  * calls the FUSE adapter makes (open, one write, read to EOF, close).
  */
 /**
- * `register` adds triggers of the catalog by name after the profile's own
- * (for triggers not in the default set yet).
+ * `register` adds triggers of the catalog by name after the set's own
+ * (for triggers not in the default set).
  */
-export function virtualSystem (opts: { leds?: LedSpec[], kernel?: ProfileName, hz?: number, register?: string[] } = {}): {
+export function virtualSystem (opts: { leds?: LedSpec[], kernel?: ProfileName, hz?: number, triggers?: TriggerSet, loadavg?: number, register?: string[] } = {}): {
   sys: LedSystem
   clock: VirtualClock
   write: (path: string, data: string | Buffer) => WriteResult
   read: (path: string) => string
 } {
   const clock = new VirtualClock()
-  const sys = new LedSystem({ leds: opts.leds ?? [{ name: 'oracle' }], clock, kernel: opts.kernel, hz: opts.hz, warn: () => {} })
+  const sys = new LedSystem({ leds: opts.leds ?? [{ name: 'oracle' }], clock, kernel: opts.kernel, hz: opts.hz, triggers: opts.triggers, loadavg: opts.loadavg, warn: () => {} })
   for (const name of opts.register ?? []) {
-    sys.registry.register(TRIGGER_FACTORIES[name]({ wheel: sys.wheel, profile: sys.profile, machine: sys.machine, warn: () => {} }))
+    sys.registry.register(TRIGGER_FACTORIES[name]({ wheel: sys.wheel, profile: sys.profile, machine: sys.machine, loadavg: () => 0, warn: () => {} }))
   }
   const write = (path: string, data: string | Buffer): WriteResult => {
     try {
