@@ -260,3 +260,32 @@ t.test('virtual machine input is checked', async t => {
   t.throws(() => (v.sys.machine.cpu as VirtualCpu).set(2), /load must be a number from 0 to 1/)
   t.throws(() => (v.sys.machine.cpu as VirtualCpu).set(0.5, 0), /cpus must be an integer/)
 })
+
+t.test('netdev: a brightness write during a blink, deactivation during a blink', async t => {
+  const v = sys()
+  const net = v.sys.machine.net as VirtualNet
+  v.write('/oracle/trigger', 'netdev\n')
+  v.write('/oracle/device_name', 'lo\n')
+  v.write('/oracle/link', '1\n')
+  v.write('/oracle/tx', '1\n')
+  v.clock.advance(200)
+  net.set('lo', { tx: 1 })
+  // Step to the start of the blink's "off" phase.
+  let guard = 0
+  while (v.read('/oracle/brightness') !== '0\n' && guard++ < 200) v.clock.advance(4)
+  t.equal(v.read('/oracle/brightness'), '0\n', 'blinking off')
+  v.write('/oracle/brightness', '77\n')
+  t.equal(v.read('/oracle/brightness'), '0\n', 'the write does not show during the blink')
+  t.match(v.read('/oracle/trigger'), '[netdev]')
+  v.clock.advance(100)
+  t.equal(v.read('/oracle/brightness'), '77\n', 'the blink comes back on with the written brightness')
+  net.set('lo', { tx: 2 })
+  guard = 0
+  while (v.read('/oracle/brightness') !== '0\n' && guard++ < 200) v.clock.advance(4)
+  v.write('/oracle/trigger', 'none\n')
+  const n = v.sys.timeline.list('oracle').length
+  net.set('lo', { tx: 3 })
+  v.clock.advance(1000)
+  t.equal(v.sys.timeline.list('oracle').length, n, 'no blink timer or poll left behind')
+  t.equal(v.read('/oracle/brightness'), '0\n')
+})
