@@ -17,7 +17,7 @@ import { runProbe } from '../support/probe'
  * socket.
  */
 const HERE = join(__dirname, '..', 'conformance')
-const CASES = ['event-triggers', 'backlight', 'gpio', 'activity', 'netdev', 'netdev-modes', 'blink-brightness']
+const CASES = ['event-triggers', 'backlight', 'gpio', 'activity', 'netdev', 'netdev-modes', 'netdev-names', 'blink-brightness']
 
 async function mount (args: string[]): Promise<{ dir: string, led: string, stop: () => Promise<unknown> }> {
   const m = await startMount(['--led', 'oracle', '--triggers', 'all', ...args])
