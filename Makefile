@@ -56,15 +56,18 @@ CASES := $(wildcard test/conformance/cases/*.txt)
 conformance:
 	@[ -x "$(ORACLE_DIR)/run.sh" ] || { echo "make conformance: no kernel oracle at ORACLE_DIR=$(ORACLE_DIR); set ORACLE_DIR to the oracle toolkit's folder"; exit 2; }
 	$(SUDO) $(ORACLE_DIR)/setup.sh
-	@set -e; for c in $(CASES); do n=$$(basename $$c .txt); \
-	  echo "conformance: $$n (6.1)"; \
-	  $(ORACLE_DIR)/run.sh $$c > test/conformance/kernel-6.1/$$n.jsonl.new; \
-	  mv test/conformance/kernel-6.1/$$n.jsonl.new test/conformance/kernel-6.1/$$n.jsonl; \
-	  if [ -f test/conformance/kernel-4.20/$$n.jsonl ]; then \
-	    echo "conformance: $$n (4.20)"; \
-	    ORACLE_PROFILE=4.20 $(ORACLE_DIR)/run.sh $$c > test/conformance/kernel-4.20/$$n.jsonl.new; \
-	    mv test/conformance/kernel-4.20/$$n.jsonl.new test/conformance/kernel-4.20/$$n.jsonl; \
-	  fi; done
+	@if ls -d test/conformance/kernel-6.12* >/dev/null 2>&1; then $(SUDO) $(ORACLE_DIR)/setup-6.12.sh; fi
+	@# Each case is recorded for every oracle profile whose directory holds its
+	@# transcript (kernel-6.1, kernel-4.20, kernel-6.1-all, kernel-6.12-all, ...);
+	@# a case with none yet, under 6.1.
+	@set -e; for c in $(CASES); do n=$$(basename $$c .txt); profiles=""; \
+	  for d in test/conformance/kernel-*; do if [ -f $$d/$$n.jsonl ]; then profiles="$$profiles $${d#test/conformance/kernel-}"; fi; done; \
+	  [ -n "$$profiles" ] || profiles=6.1; \
+	  for p in $$profiles; do \
+	    echo "conformance: $$n ($$p)"; \
+	    ORACLE_PROFILE=$$p $(ORACLE_DIR)/run.sh $$c > test/conformance/kernel-$$p/$$n.jsonl.new; \
+	    mv test/conformance/kernel-$$p/$$n.jsonl.new test/conformance/kernel-$$p/$$n.jsonl; \
+	  done; done
 	@echo "conformance: transcripts re-recorded; review with git diff, then run make test"
 
 ## stress: 32 processes on the same LEDs for 60 s (make test runs a 3 s version).

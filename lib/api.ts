@@ -32,6 +32,11 @@ export interface LedfsOptions {
   loadavg?: number
   /** How many brightness events the in-memory timeline keeps. */
   timelineEvents?: number
+  /**
+   * Where netdev's interfaces and activity's CPU counters come from (see
+   * `ledfs mount --machine`): default virtual with clock "virtual", else host.
+   */
+  machine?: 'host' | 'virtual'
   /** Mount here instead of a fresh temporary directory. */
   dir?: string
 }
@@ -50,6 +55,14 @@ export interface Ledfs {
   now: () => Promise<number>
   /** A backend's state, e.g. SC27xx registers. */
   inspect: (led: string) => Promise<Record<string, unknown>>
+  /**
+   * With a virtual machine: change network interface `name` (created if
+   * missing, removed with present: false): carrier (`link`) and the packet
+   * (`rx`, `tx`) and error counters. Returns its state, or null once removed.
+   */
+  setNetdev: (name: string, update: { present?: boolean, link?: boolean, rx?: number, tx?: number, rxErrors?: number, txErrors?: number }) => Promise<Record<string, unknown> | null>
+  /** With a virtual machine: the share of every CPU busy from now on (0..1), and optionally the CPU count. */
+  setCpuLoad: (load: number, cpus?: number) => Promise<void>
   /** Unmount and stop; safe to call twice. */
   stop: () => Promise<void>
 }
@@ -155,6 +168,8 @@ export async function startLedfs (opts: LedfsOptions = {}): Promise<Ledfs> {
     advance: async (ms) => (await ask({ cmd: 'advance', ms })).now as number,
     now: async () => (await ask({ cmd: 'now' })).now as number,
     inspect: async (led) => await ask({ cmd: 'inspect', led }),
+    setNetdev: async (name, update) => (await ask({ cmd: 'netdev', name, ...update })).state as Record<string, unknown> | null,
+    setCpuLoad: async (load, cpus) => { await ask({ cmd: 'cpu-load', load, cpus }) },
     stop: async () => {
       stopping ??= (async () => {
         if (child.exitCode === null) child.kill('SIGTERM')

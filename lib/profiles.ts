@@ -29,6 +29,13 @@ export interface KernelProfile {
     /** mainline adds hr_pattern: the same tuples driven by an hrtimer, without jiffy rounding. */
     readonly hrPattern: boolean
   }
+  /** Where trigger modules other than pattern changed between kernels. */
+  readonly modules: {
+    /** 6.12's gpio trigger takes its line from the LED's firmware node (no gpio/inverted files); 6.1's from the gpio file. */
+    readonly gpioFromFirmware: boolean
+    /** 6.12's netdev adds half_duplex, full_duplex, rx_err, tx_err, offloaded and per-speed link files. */
+    readonly netdevLinkModes: boolean
+  }
 }
 
 /** Debian 6.1's built-in event triggers, in registration order. */
@@ -50,19 +57,22 @@ export const PROFILES: Record<ProfileName, KernelProfile> = {
     name: '4.20',
     hz: 250,
     triggers: DEBIAN_6_1_TRIGGERS,
-    pattern: { brightnessConversion: 'd', rejectAboveMax: false, stepAlwaysSkipsNext: true, hrPattern: false }
+    pattern: { brightnessConversion: 'd', rejectAboveMax: false, stepAlwaysSkipsNext: true, hrPattern: false },
+    modules: { gpioFromFirmware: false, netdevLinkModes: false }
   },
   '6.1': {
     name: '6.1',
     hz: 250,
     triggers: DEBIAN_6_1_TRIGGERS,
-    pattern: { brightnessConversion: 'u', rejectAboveMax: true, stepAlwaysSkipsNext: false, hrPattern: false }
+    pattern: { brightnessConversion: 'u', rejectAboveMax: true, stepAlwaysSkipsNext: false, hrPattern: false },
+    modules: { gpioFromFirmware: false, netdevLinkModes: false }
   },
   mainline: {
     name: 'mainline',
     hz: 250,
     triggers: DEBIAN_6_1_TRIGGERS,
-    pattern: { brightnessConversion: 'u', rejectAboveMax: true, stepAlwaysSkipsNext: false, hrPattern: true }
+    pattern: { brightnessConversion: 'u', rejectAboveMax: true, stepAlwaysSkipsNext: false, hrPattern: true },
+    modules: { gpioFromFirmware: true, netdevLinkModes: true }
   }
 }
 

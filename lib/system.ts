@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import type { Clock } from './clock/clock'
 import { ConfigError, defaultTriggerProblem, duplicateProblem, hzProblem, maxBrightnessProblem, nameProblem } from './decl/schema'
 import { RealClock } from './clock/real-clock'
@@ -13,6 +14,7 @@ import { dirNode, type DirNode } from './sysfs/nodes'
 import { Timeline } from './timeline/timeline'
 import { makeTriggers } from './triggers/catalog'
 import { LED_FULL } from './triggers/simple'
+import { makeMachine, type Machine, type MachineKind } from './machine/machine'
 
 /** An LED for LedSystem: the LED class options, with max_brightness (LED_FULL) and the driver (memory) optional. */
 export type LedSpec = Omit<LedOptions, 'maxBrightness' | 'driver'> & Partial<Pick<LedOptions, 'maxBrightness' | 'driver'>>
@@ -31,6 +33,12 @@ export interface SystemOptions {
   maxTimelineEvents?: number
   /** Where kernel-style warnings go (dev_warn). */
   warn?: (msg: string) => void
+  /**
+   * Where netdev's interfaces and activity's CPU counters come from: the
+   * host, or a virtual machine (only `lo`, idle) changed through setNetdev()
+   * and setCpuLoad(). Default: virtual with a virtual clock, else host.
+   */
+  machine?: MachineKind
   /** Who the files belong to; default root, as on sysfs. */
   owner?: { uid: number, gid: number }
   /**
@@ -39,6 +47,32 @@ export interface SystemOptions {
    * each beat; 0 with a virtual clock.
    */
   loadavg?: number
+}
+
+/**
+ * Where the heartbeat's load average comes from: a fixed value, 0 on a
+ * virtual clock (a test must not depend on the machine), else the
+ * machine's /proc/loadavg (0, with one warning, where it cannot be read).
+ */
+export function loadavgSource (fixed: number | undefined, clock: Clock, warn: (msg: string) => void): () => number {
+  if (fixed !== undefined) {
+    if (!Number.isFinite(fixed) || fixed < 0) throw new RangeError(`loadavg must be a finite number >= 0 (got ${fixed})`)
+    return () => fixed
+  }
+  if (clock.kind === 'virtual') return () => 0
+  let warned = false
+  return () => {
+    try {
+      const first = readFileSync('/proc/loadavg', 'latin1').split(' ')[0]
+      const v = Number(first)
+      if (Number.isFinite(v) && v >= 0) return v
+      throw new Error(`unexpected contents "${first}"`)
+    } catch (e) {
+      if (!warned) warn(`cannot read the load average from /proc/loadavg (${(e as Error).message}); the heartbeat trigger uses 0`)
+      warned = true
+      return 0
+    }
+  }
 }
 
 /**
@@ -54,6 +88,7 @@ export class LedSystem {
   readonly timeline: Timeline
   readonly root: DirNode
   readonly kernfs: Kernfs
+  readonly machine: Machine
   private readonly leds = new Map<string, { led: LedClassdev, dir: LedClassDir }>()
   private readonly warn: (msg: string) => void
 
@@ -67,7 +102,16 @@ export class LedSystem {
     this.timeline = new Timeline(opts.maxTimelineEvents)
     this.warn = opts.warn ?? ((msg) => { console.error(`ledfs: ${msg}`) })
     this.wheel.onError = (err) => this.warn(`timer callback failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`)
-    const ctx = { wheel: this.wheel, profile: this.profile, warn: (led: LedClassdev, msg: string) => this.warn(`${led.name}: ${msg}`) }
+    const machineKind = opts.machine ?? (this.clock.kind === 'virtual' ? 'virtual' : 'host')
+    if (machineKind !== 'host' && machineKind !== 'virtual') throw new RangeError(`machine must be host or virtual (got ${String(machineKind)})`)
+    this.machine = makeMachine(machineKind, this.clock)
+    const ctx = {
+      wheel: this.wheel,
+      profile: this.profile,
+      machine: this.machine,
+      warn: (led: LedClassdev, msg: string) => this.warn(`${led.name}: ${msg}`),
+      loadavg: loadavgSource(opts.loadavg, this.clock, this.warn)
+    }
     for (const t of makeTriggers(this.profile, opts.triggers ?? DEFAULT_TRIGGER_SET, ctx)) this.registry.register(t)
     this.root = dirNode('', () => [...this.leds.values()].map(e => e.dir.node))
     this.root.child = (name) => this.leds.get(name)?.dir.node

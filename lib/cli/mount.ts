@@ -48,6 +48,11 @@ ${driverHelp()}
                       built-in event triggers and pattern); default ${DEFAULT_TRIGGER_SET}
   --clock real|virtual  real time (default), or virtual time that only moves
                       when told: ledfs clock DIR advance MS
+  --machine host|virtual  where netdev's network interfaces and activity's CPU
+                      counters come from: the host (default with a real clock),
+                      or a quiet virtual machine like the kernel oracle's (only
+                      lo, idle, one CPU; default with --clock virtual) that
+                      ledfs net DIR IFACE … and ledfs cpu DIR LOAD change
   --trace FILE        append every brightness change to FILE as JSON lines:
                       {"t":MS,"led":NAME,"brightness":VALUE}
   --loadavg N         the 1-minute load average the heartbeat trigger sees
@@ -118,7 +123,8 @@ export async function startServing (cfg: MountConfig, dir: string, warn: (msg: s
       maxTimelineEvents: cfg.timelineEvents,
       warn,
       owner,
-      clock: cfg.clock === 'virtual' ? new VirtualClock() : undefined
+      clock: cfg.clock === 'virtual' ? new VirtualClock() : undefined,
+      machine: cfg.machine
     })
   } catch (e) {
     for (const s of specs) s.driver.dispose?.()

@@ -1,5 +1,7 @@
 import { createServer, type Server } from 'node:net'
 import { rmSync } from 'node:fs'
+import { VirtualCpu } from '../machine/cpu'
+import { VirtualNet } from '../machine/net'
 import type { LedSystem } from '../system'
 import type { ControlRequest, ControlResponse } from './protocol'
 
@@ -7,7 +9,7 @@ import type { ControlRequest, ControlResponse } from './protocol'
 export function handleControl (sys: LedSystem, req: ControlRequest): ControlResponse {
   switch (req.cmd) {
     case 'info':
-      return { ok: true, leds: sys.ledNames(), kernel: sys.profile.name, hz: sys.wheel.hz, clock: sys.clock.kind, now: sys.clock.now() }
+      return { ok: true, leds: sys.ledNames(), kernel: sys.profile.name, hz: sys.wheel.hz, clock: sys.clock.kind, machine: sys.machine.kind, now: sys.clock.now() }
     case 'now':
       return { ok: true, now: sys.clock.now(), jiffies: sys.wheel.jiffies }
     case 'advance': {
@@ -28,6 +30,18 @@ export function handleControl (sys: LedSystem, req: ControlRequest): ControlResp
       // brightness is what the brightness file shows (led_cdev->brightness); timelineLevel is the
       // light as last recorded, which a hardware pattern moves while brightness stands still.
       return { ok: true, led: req.led, driver: led.driver.kind, brightness: led.brightness, timelineLevel: led.recordedLevel, trigger: led.trigger?.name ?? 'none', state: led.driver.inspect?.() ?? {} }
+    }
+    case 'netdev': {
+      const net = sys.machine.net
+      if (!(net instanceof VirtualNet)) return { ok: false, error: 'the mount watches the host\'s network interfaces; start it with --machine virtual (or --clock virtual) to set them' }
+      const { cmd: _cmd, name, ...update } = req
+      return { ok: true, name, state: net.set(name, update) ?? null }
+    }
+    case 'cpu-load': {
+      const cpu = sys.machine.cpu
+      if (!(cpu instanceof VirtualCpu)) return { ok: false, error: 'the mount reads the host\'s CPU counters; start it with --machine virtual (or --clock virtual) to set the load' }
+      cpu.set(req.load, req.cpus)
+      return { ok: true }
     }
     default:
       return { ok: false, error: `unknown command ${JSON.stringify((req as { cmd?: unknown }).cmd)}` }

@@ -4,6 +4,7 @@ import { DEFAULT_DRIVER, driverContext, driverKind, driverKinds } from '../drive
 import { SUPPORTED_HZ } from '../kernel-time/jiffies'
 import type { LedOptions } from '../led/led-core'
 import { DEFAULT_PROFILE, DEFAULT_TRIGGER_SET, isProfileName, PROFILES, TRIGGER_SETS, type ProfileName, type TriggerSet } from '../profiles'
+import { MACHINE_KINDS, type MachineKind } from '../machine/machine'
 import { LED_FULL } from '../triggers/simple'
 
 /**
@@ -60,6 +61,7 @@ export const MOUNT_FIELDS: readonly MountField[] = [
   { key: 'kernel', cli: 'kernel', api: 'kernel', type: 'string', check: (v) => typeof v === 'string' && isProfileName(v) ? { value: v } : { problem: `"kernel" must be one of ${choices(Object.keys(PROFILES))} (got ${shown(v)})` } },
   { key: 'triggers', cli: 'triggers', api: 'triggers', type: 'string', check: oneOf('triggers', TRIGGER_SETS) },
   { key: 'clock', cli: 'clock', api: 'clock', type: 'string', check: oneOf('clock', ['real', 'virtual']) },
+  { key: 'machine', cli: 'machine', api: 'machine', type: 'string', check: oneOf('machine', MACHINE_KINDS) },
   { key: 'trace', cli: 'trace', api: 'trace', type: 'string', check: (v) => typeof v === 'string' && v !== '' ? { value: v } : { problem: `"trace" must be a file name (got ${shown(v)})` } },
   { key: 'loadavg', cli: 'loadavg', api: 'loadavg', type: 'number', check: (v) => typeof v === 'number' && Number.isFinite(v) && v >= 0 ? { value: v } : { problem: `"loadavg" must be a number >= 0 (got ${shown(v)})` } },
   { key: 'timeline_events', cli: 'timeline-events', api: 'timelineEvents', type: 'number', check: (v) => isU32(v) ? { value: v } : { problem: `"timeline_events" must be a whole number from 0 to ${U32_MAX} (got ${shown(v)})` } }
@@ -97,6 +99,8 @@ export interface MountDecl {
   kernel: ProfileName
   triggers: TriggerSet
   clock: 'real' | 'virtual'
+  /** Where netdev and activity read the machine from; default: virtual with a virtual clock, else host. */
+  machine?: MachineKind
   trace?: string
   loadavg?: number
   timelineEvents?: number
@@ -208,6 +212,7 @@ export function checkMount (input: DeclInput): MountDecl {
     triggers,
     clock: (got.get('clock') ?? 'real') as 'real' | 'virtual'
   }
+  if (got.has('machine')) out.machine = got.get('machine') as MachineKind
   if (got.has('trace')) out.trace = got.get('trace') as string
   if (got.has('loadavg')) out.loadavg = got.get('loadavg') as number
   if (got.has('timeline_events')) out.timelineEvents = got.get('timeline_events') as number

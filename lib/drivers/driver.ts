@@ -29,10 +29,19 @@ export interface LedHost {
   recordLevel (value: number, time: number): void
 }
 
+/** blink_set's delays: unsigned longs in ms, which a driver may rewrite to what it can do. */
+export interface BlinkDelays {
+  /** Milliseconds on. */
+  on: bigint
+  /** Milliseconds off. */
+  off: bigint
+}
+
 /**
  * The ops a backend provides to an LED, after struct led_classdev's
- * callbacks: brightness_set is required; pattern_set and pattern_clear go
- * together and make the pattern trigger offer `hw_pattern`.
+ * callbacks: brightness_set is required; blink_set offloads blinking;
+ * pattern_set and pattern_clear go together and make the pattern trigger
+ * offer `hw_pattern`.
  */
 export interface LedDriver {
   /** Short name of the backend kind, e.g. "memory". */
@@ -42,6 +51,18 @@ export interface LedDriver {
   /** A max_brightness the driver fixes (no other may be configured); otherwise the LED's is used. */
   readonly maxBrightness?: number
   brightnessSet (led: LedHost, value: number): void
+  /**
+   * brightnessSet may sleep (brightness_set_blocking rather than
+   * brightness_set): the core never calls it from a timer but through the
+   * deferred brightness work.
+   */
+  readonly blocking?: boolean
+  /**
+   * blink_set: blink in hardware. May rewrite the delays (both 0 means "pick
+   * a rate"; a driver rounds to what it can do); throws a KernelError when it
+   * cannot, and the core blinks in software instead. Any brightnessSet ends it.
+   */
+  blinkSet? (led: LedHost, delays: BlinkDelays): void
   /** May rewrite the tuples (as a driver aligns durations); throws a KernelError to refuse. */
   patternSet? (led: LedHost, pattern: LedPattern[], repeat: number): void
   patternClear? (led: LedHost): void

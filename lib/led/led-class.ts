@@ -1,6 +1,7 @@
 import { kstrtoul } from '../abi/kstrtox'
 import { powerDir, ueventAttr } from '../sysfs/device-model'
 import { dirNode, symlinkNode, textAttr, type BinaryAttribute, type DirNode, type SysfsNode } from '../sysfs/nodes'
+import { flushBrightnessWork, ledSetBrightness } from './led-blink'
 import type { LedClassdev } from './led-core'
 import type { TriggerRegistry } from './led-triggers'
 
@@ -40,11 +41,17 @@ export class LedClassDir {
     return this.led.triggerNodes.length === 0 ? this.fixed : [...this.fixed, ...this.led.triggerNodes]
   }
 
-  /** brightness_store(): 0 removes the trigger; the value is cut to an unsigned int, then clamped. */
+  /**
+   * brightness_store(): 0 removes the trigger; the value is cut to an
+   * unsigned int (so 2^32 stops a blink but keeps the trigger), then set
+   * through led_set_brightness (a blink takes it as its new brightness), and
+   * the brightness work is waited for.
+   */
   private storeBrightness (buf: Buffer): number {
     const state = kstrtoul(buf, 10)
     if (state === 0n) this.registry.remove(this.led)
-    this.led.setBrightness(Number(state & 0xffffffffn))
+    ledSetBrightness(this.led, Number(state & 0xffffffffn))
+    flushBrightnessWork(this.led)
     return buf.length
   }
 }

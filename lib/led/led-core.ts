@@ -3,6 +3,7 @@ import type { LedDriver, LedHost } from '../drivers/driver'
 import type { TimerWheel } from '../kernel-time/timer-wheel'
 import type { KernelProfile } from '../profiles'
 import type { SysfsNode } from '../sysfs/nodes'
+import { LedBlinkState } from './led-blink'
 import type { LedTrigger } from './led-triggers'
 
 export interface LedOptions {
@@ -39,6 +40,8 @@ export class LedClassdev implements LedHost {
   triggerNodes: SysfsNode[] = []
   /** LED_INIT_DEFAULT_TRIGGER: the default pattern has not been applied yet. */
   initDefaultTrigger = false
+  /** Blink delays, blink brightness and flags, blink timer, deferred brightness work (led-blink.ts). */
+  readonly blink: LedBlinkState = new LedBlinkState(this)
 
   constructor (opts: LedOptions, readonly wheel: TimerWheel, readonly profile: KernelProfile, private readonly listener?: BrightnessListener) {
     this.name = opts.name
@@ -49,14 +52,21 @@ export class LedClassdev implements LedHost {
   }
 
   /**
-   * led_set_brightness(): the value is taken as an unsigned int and clamped
-   * to max_brightness, then handed to the driver; the light now shows it,
-   * which the timeline records if it is a change.
+   * led_set_brightness_nosleep(): the value is taken as an unsigned int and
+   * clamped to max_brightness, then handed to the driver, or to the
+   * brightness work when the driver may sleep; the light now shows it, which
+   * the timeline records if it is a change. It bypasses a running software
+   * blink (led_set_brightness() is ledSetBrightness in led-blink.ts).
    */
   setBrightness (value: number): void {
     const v = Math.min(value >>> 0, this.maxBrightness)
     this.brightness = v
-    this.driver.brightnessSet(this, v)
+    if (this.driver.blocking === true) {
+      this.blink.work.value = v
+      this.blink.work.schedule()
+    } else {
+      this.driver.brightnessSet(this, v)
+    }
     this.recordLevel(v, this.wheel.now())
   }
 
