@@ -122,7 +122,7 @@ export function parseConfig (text: string, source = 'config'): MountDecl {
       if (!Array.isArray(l.default_pattern) || !l.default_pattern.every(u32)) throw new ConfigError(`${at}: "default_pattern" must be a list of numbers 0..4294967295 (brightness, duration pairs)`)
       if (l.default_pattern.length % 2 !== 0) throw new ConfigError(`${at}: "default_pattern" must have an even length (brightness, duration pairs)`)
       decl.defaultPattern = l.default_pattern as number[]
-      if (decl.defaultTrigger === undefined) throw new ConfigError(`${at}: "default_pattern" is applied when the pattern trigger is the default: add "default_trigger": "pattern"`)
+      if (decl.defaultTrigger === undefined) throw new ConfigError(`${at}: "default_pattern" (the led-pattern property) is read by the default trigger (pattern: tuples; timer, oneshot: delay on and off): add "default_trigger"`)
     }
     out.leds.push(decl)
   })
