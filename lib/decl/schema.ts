@@ -180,7 +180,7 @@ export function checkLed (raw: unknown, index: number, triggerNames: readonly st
     const pat = l.default_pattern
     if (!Array.isArray(pat) || !pat.every(isU32)) at(`"default_pattern" must be a list of numbers 0..${U32_MAX} (brightness, duration pairs)`)
     if ((pat as number[]).length % 2 !== 0) at('"default_pattern" must have an even length (brightness, duration pairs)')
-    if (decl.defaultTrigger === undefined) at('"default_pattern" is applied when the pattern trigger is the default: add "default_trigger": "pattern"')
+    if (decl.defaultTrigger === undefined) at('"default_pattern" (the led-pattern property) is read by the default trigger (pattern: tuples; timer, oneshot: delay on and off): add "default_trigger"')
     decl.defaultPattern = [...(pat as number[])]
   }
   return decl

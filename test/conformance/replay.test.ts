@@ -3,7 +3,6 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { compareTranscripts, readJsonl } from '../support/compare'
 import { startMount } from '../support/mount'
-import { missingAllTriggers, startPartialMount } from '../support/partial-mount'
 import { runProbe } from '../support/probe'
 
 /**
@@ -47,21 +46,14 @@ interface Plan {
   /** `ledfs mount` options that emulate the oracle's machine. */
   args: string[]
   transform?: (r: Rec[]) => Rec[]
-  /** The plan needs every module trigger (`--triggers all`). */
-  allTriggers?: boolean
 }
 
 const PLANS: Plan[] = [
   { profile: '6.1', dir: 'kernel-6.1', args: ['--kernel', '6.1', '--triggers', 'pattern'] },
   { profile: '4.20', dir: 'kernel-4.20', args: ['--kernel', '4.20', '--triggers', 'pattern'] },
   { profile: 'mainline', dir: 'kernel-6.1', args: ['--kernel', 'mainline', '--triggers', 'pattern'], transform: asMainline },
-  { profile: '6.1-all', dir: 'kernel-6.1-all', args: ['--kernel', '6.1', '--triggers', 'all', '--loadavg', '0', '--machine', 'virtual'], allTriggers: true }
+  { profile: '6.1-all', dir: 'kernel-6.1-all', args: ['--kernel', '6.1', '--triggers', 'all', '--loadavg', '0', '--machine', 'virtual'] }
 ]
-
-// Until the catalog has every module trigger, `--triggers all` cannot mount:
-// the all-trigger transcripts are then replayed on a test-only mount with the
-// triggers that exist (a case using a missing one fails, as it should).
-const missing = missingAllTriggers()
 
 let totalOps = 0
 for (const plan of PLANS) {
@@ -69,11 +61,10 @@ for (const plan of PLANS) {
     const golden = join(HERE, plan.dir, `${name}.jsonl`)
     if (!existsSync(golden)) continue
     t.test(`${name} (${plan.profile})`, async t => {
-      if (plan.allTriggers === true && missing.length > 0) t.comment(`partial trigger set (missing: ${missing.join(', ')})`)
       const expected = (plan.transform ?? ((r: Rec[]) => r))(readJsonl(golden) as Rec[])
       const allowed = known.differences.filter(d => d.case === name && d.profiles.includes(plan.profile)).map(d => d.op).sort((a, b) => a - b)
       const replay = async (): Promise<ReturnType<typeof compareTranscripts>> => {
-        const m = plan.allTriggers === true && missing.length > 0 ? await startPartialMount() : await startMount(['--led', 'oracle', ...plan.args])
+        const m = await startMount(['--led', 'oracle', ...plan.args])
         try {
           return compareTranscripts(expected, await runProbe(m.ledDir('oracle'), readFileSync(join(HERE, 'cases', `${name}.txt`))) as Rec[])
         } finally {

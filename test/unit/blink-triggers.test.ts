@@ -321,3 +321,10 @@ t.test('a driver that may sleep gets its brightness through the deferred work', 
   t.same(calls.at(-1), [83, 0], 'brightness_store waits for the work')
   t.equal(v.led.blink.work.pending, false)
 })
+
+t.test('--loadavg', async t => {
+  const { parseMountArgs } = await import('../../lib/cli/mount')
+  t.equal(parseMountArgs(['dir', '--loadavg', '1.5']).loadavg, 1.5)
+  t.equal(parseMountArgs(['dir']).loadavg, undefined, 'default: the machine\'s')
+  for (const bad of ['-1', 'x', '', 'NaN', 'Infinity']) t.throws(() => parseMountArgs(['dir', '--loadavg', bad]), /--loadavg: "loadavg" must be a number >= 0/, JSON.stringify(bad))
+})

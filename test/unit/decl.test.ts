@@ -100,7 +100,7 @@ const LEDS: Case[] = [
   { what: 'default trigger', problem: 'LED "a": "default_trigger" must be a trigger name (got 1)', config: { leds: [{ name: 'a', default_trigger: 1 }] }, api: { leds: [{ name: 'a', defaultTrigger: 1 as unknown as string }] } },
   { what: 'default pattern list', problem: 'LED "a": "default_pattern" must be a list of numbers 0..4294967295 (brightness, duration pairs)', config: { leds: [{ name: 'a', default_trigger: 'pattern', default_pattern: [1, -2] }] }, api: { leds: [{ name: 'a', defaultTrigger: 'pattern', defaultPattern: [1, -2] }] } },
   { what: 'default pattern odd', problem: 'LED "a": "default_pattern" must have an even length (brightness, duration pairs)', config: { leds: [{ name: 'a', default_trigger: 'pattern', default_pattern: [1, 2, 3] }] }, api: { leds: [{ name: 'a', defaultTrigger: 'pattern', defaultPattern: [1, 2, 3] }] } },
-  { what: 'default pattern alone', problem: 'LED "a": "default_pattern" is applied when the pattern trigger is the default: add "default_trigger": "pattern"', config: { leds: [{ name: 'a', default_pattern: [1, 2] }] }, api: { leds: [{ name: 'a', defaultPattern: [1, 2] }] } }
+  { what: 'default pattern alone', problem: 'LED "a": "default_pattern" (the led-pattern property) is read by the default trigger (pattern: tuples; timer, oneshot: delay on and off): add "default_trigger"', config: { leds: [{ name: 'a', default_pattern: [1, 2] }] }, api: { leds: [{ name: 'a', defaultPattern: [1, 2] }] } }
 ]
 
 t.test('every mistake reads the same from the command line, a config file and the API', async t => {
