@@ -78,7 +78,7 @@ export function parseConfig (text: string, source = 'config'): MountDecl {
     out.hz = o.hz
   }
   if (o.kernel !== undefined) {
-    if (typeof o.kernel !== 'string' || !isProfileName(o.kernel)) throw new ConfigError(`${source}: "kernel" must be "4.20", "6.1" or "mainline"`)
+    if (typeof o.kernel !== 'string' || !isProfileName(o.kernel)) throw new ConfigError(`${source}: "kernel" must be "4.20", "6.1", "6.12" or "mainline" (the newest recorded kernel, 6.12)`)
     out.kernel = o.kernel
   }
   if (o.triggers !== undefined) {

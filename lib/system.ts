@@ -7,7 +7,7 @@ import { isSupportedHz } from './kernel-time/jiffies'
 import { LedClassDir } from './led/led-class'
 import { LedClassdev } from './led/led-core'
 import { TriggerRegistry } from './led/led-triggers'
-import { DEFAULT_PROFILE, DEFAULT_TRIGGER_SET, PROFILES, type KernelProfile, type ProfileName, type TriggerSet } from './profiles'
+import { DEFAULT_PROFILE, DEFAULT_TRIGGER_SET, profileOf, type KernelProfile, type ProfileName, type TriggerSet } from './profiles'
 import { Kernfs } from './sysfs/kernfs'
 import { dirNode, type DirNode } from './sysfs/nodes'
 import { Timeline } from './timeline/timeline'
@@ -29,7 +29,7 @@ export interface SystemOptions {
   clock?: Clock
   /** CONFIG_HZ, default 250. */
   hz?: number
-  /** Kernel to emulate, default 6.1. */
+  /** Kernel to emulate, default 6.1; `mainline` is the newest recorded one. */
   kernel?: ProfileName
   /** Which of the profile's triggers are registered (default DEFAULT_TRIGGER_SET). */
   triggers?: TriggerSet
@@ -70,7 +70,7 @@ export class LedSystem {
     if (!isSupportedHz(hz)) throw new RangeError(`hz must be one of 100, 250, 300, 1000 (got ${hz})`)
     this.clock = opts.clock ?? new RealClock()
     this.wheel = new TimerWheel(this.clock, hz)
-    this.profile = PROFILES[opts.kernel ?? DEFAULT_PROFILE]
+    this.profile = profileOf(opts.kernel ?? DEFAULT_PROFILE)
     this.timeline = new Timeline(opts.maxTimelineEvents)
     this.warn = opts.warn ?? ((msg) => { console.error(`ledfs: ${msg}`) })
     this.wheel.onError = (err) => this.warn(`timer callback failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`)

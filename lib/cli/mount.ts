@@ -28,7 +28,8 @@ Options:
                       Without --led or --config a default set is mounted:
                       ledfs:green:status (memory) and sc27xx:white:breath.
   --hz N              kernel tick rate CONFIG_HZ: 100, 250 (default), 300, 1000
-  --kernel V          kernel ABI to emulate: 4.20, 6.1 (default), mainline
+  --kernel V          kernel ABI to emulate: 4.20, 6.1 (default), 6.12, or
+                      mainline (the newest recorded kernel: 6.12)
   --triggers SET      which triggers are registered: all (every LED trigger
                       module of a Debian machine loaded) or pattern (the
                       built-in event triggers and pattern); default ${DEFAULT_TRIGGER_SET}
@@ -51,7 +52,7 @@ export interface MountConfig {
   dir: string
   leds: LedDecl[]
   hz: number
-  kernel: '4.20' | '6.1' | 'mainline'
+  kernel: '4.20' | '6.1' | '6.12' | 'mainline'
   triggers: TriggerSet
   trace?: string
   allowOther: boolean
@@ -79,7 +80,7 @@ export function mountConfigFrom (p: Parsed, dir: string): MountConfig {
   const hz = /^[0-9]+$/.test(hzText) ? Number(hzText) : NaN
   if (!isSupportedHz(hz)) throw new UsageError(`--hz must be one of 100, 250, 300, 1000 (got "${hzText}")`)
   const kernel = one(p, 'kernel') ?? file?.kernel ?? '6.1'
-  if (!isProfileName(kernel)) throw new UsageError(`--kernel must be 4.20, 6.1 or mainline (got "${kernel}")`)
+  if (!isProfileName(kernel)) throw new UsageError(`--kernel must be 4.20, 6.1, 6.12 or mainline (the newest recorded kernel, 6.12) (got "${kernel}")`)
   const triggers = one(p, 'triggers') ?? file?.triggers ?? DEFAULT_TRIGGER_SET
   if (!(TRIGGER_SETS as readonly string[]).includes(triggers)) throw new UsageError(`--triggers must be ${TRIGGER_SETS.join(' or ')} (got "${triggers}")`)
   const leds = [...(file?.leds ?? []), ...(p.options.get('led') ?? []).map(parseLedOption)]

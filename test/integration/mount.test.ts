@@ -176,7 +176,7 @@ t.test('CLI errors are one line with the fix', async t => {
     [['mount', join(work, 'missing')], /does not exist: create it with `mkdir -p/],
     [['mount', file], /is not a directory/],
     [['mount', work, '--hz', '123'], /--hz must be one of 100, 250, 300, 1000/],
-    [['mount', work, '--kernel', '5.4'], /--kernel must be 4.20, 6.1 or mainline/],
+    [['mount', work, '--kernel', '5.4'], /--kernel must be 4.20, 6.1, 6.12 or mainline/],
     [['mount', work, '--bogus'], /unknown option --bogus/],
     [['mount'], /mount takes one directory/],
     [['mount', work, '--led', 'a/b'], /--led a\/b: the LED name must not be/],
