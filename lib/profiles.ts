@@ -25,6 +25,14 @@ export interface KernelProfile {
   readonly name: KernelVersion
   /** Trigger names in registration order, as `cat trigger` lists them (one CPU). */
   readonly triggers: Readonly<Record<TriggerSet, readonly string[]>>
+  readonly core: {
+    /**
+     * 6.12's led_trigger_set() forgets LED_INIT_DEFAULT_TRIGGER when it removes
+     * a trigger; on 6.1 the flag outlives a default trigger that never reads it,
+     * so a later pattern trigger still applies the firmware's default pattern.
+     */
+    readonly removalClearsInitDefault: boolean
+  }
   readonly pattern: {
     /** sscanf conversion for a tuple's brightness: %d (4.20) accepts a sign, %u does not. */
     readonly brightnessConversion: 'u' | 'd'
@@ -67,16 +75,21 @@ export const PROFILES: Readonly<Record<KernelVersion, KernelProfile>> = {
     name: '4.20',
     // The seed patch's trigger as recorded: loaded on Debian's 6.1 kernel.
     triggers: DEBIAN_6_1_TRIGGERS,
+    core: { removalClearsInitDefault: false },
     pattern: { brightnessConversion: 'd', rejectAboveMax: false, stepAlwaysSkipsNext: true, hrPattern: false }
   },
   '6.1': {
     name: '6.1',
     triggers: DEBIAN_6_1_TRIGGERS,
+    core: { removalClearsInitDefault: false },
     pattern: { brightnessConversion: 'u', rejectAboveMax: true, stepAlwaysSkipsNext: false, hrPattern: false }
   },
   '6.12': {
+    // Its kernfs also fails lseek() on a removed attribute with ENODEV; through
+    // FUSE the kernel answers lseek itself, so no mount can (known-differences.json).
     name: '6.12',
     triggers: DEBIAN_6_12_TRIGGERS,
+    core: { removalClearsInitDefault: true },
     pattern: { brightnessConversion: 'u', rejectAboveMax: true, stepAlwaysSkipsNext: false, hrPattern: true }
   }
 }

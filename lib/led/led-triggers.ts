@@ -50,6 +50,7 @@ export class TriggerRegistry {
       led.trigger.deactivate(led)
       led.trigger = null
       led.triggerData = null
+      if (led.profile.core.removalClearsInitDefault) led.initDefaultTrigger = false
       led.setBrightness(0)
     }
     if (trigger !== null) {
