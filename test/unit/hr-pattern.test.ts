@@ -123,7 +123,7 @@ t.test('a spent repeat count: a new hr_pattern is stored but does not run', asyn
 
 /** A clock that runs a callback already due inside schedule(), as the real clock does. */
 class EagerClock extends VirtualClock {
-  schedule (at: number, fn: () => void): ClockHandle {
+  override schedule (at: number, fn: () => void): ClockHandle {
     if (at <= this.now()) {
       fn()
       return { id: -1 }
