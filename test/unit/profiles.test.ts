@@ -2,6 +2,7 @@ import t from 'tap'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { PROFILES, profileOf, isProfileName } from '../../lib/profiles'
+import { parseConfig } from '../../lib/config'
 import { virtualSystem } from '../support/vfs'
 
 /**
@@ -78,4 +79,10 @@ t.test('a default pattern after another default trigger: 6.1 still applies it, 6
     const v = virtualSystem({ kernel, leds: [{ name: 'oracle', defaultTrigger: 'pattern', defaultPattern: [0, 100, 255, 100] }] })
     t.equal(v.read('/oracle/pattern'), '0 100 255 100\n', `${kernel}: pattern as the default trigger`)
   }
+})
+
+t.test('the config file takes every profile name and names them when one is wrong', async t => {
+  const leds = '"leds": [{ "name": "a" }]'
+  for (const k of ['4.20', '6.1', '6.12', 'mainline']) t.equal(parseConfig(`{ "kernel": "${k}", ${leds} }`).kernel, k)
+  t.throws(() => parseConfig(`{ "kernel": "6.6", ${leds} }`), /"kernel" must be "4.20", "6.1", "6.12" or "mainline"/)
 })
