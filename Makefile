@@ -49,24 +49,26 @@ run: build check-fuse
 	@echo "Stop with Ctrl-C."
 	./bin/ledfs mount $(LEDS_DIR)
 
-## conformance: re-record every case's kernel transcript from the real kernel (maintainers).
+## conformance: re-record every kernel transcript from the real kernel (maintainers).
+## Each directory test/conformance/kernel-P holds transcripts of ORACLE_PROFILE=P: every
+## NAME.jsonl in it is re-recorded from cases/NAME.txt under that profile. PROFILE=P limits
+## the run to one directory; CASE=NAME records that case (also where it has no transcript yet).
 ## Needs the oracle toolkit (ORACLE_DIR) and Debian's package archive; `make test` never does.
 ORACLE_DIR ?= ../shared/oracle
-CASES := $(wildcard test/conformance/cases/*.txt)
+TRANSCRIPT_DIRS = $(if $(PROFILE),test/conformance/kernel-$(PROFILE),$(wildcard test/conformance/kernel-*))
 conformance:
 	@[ -x "$(ORACLE_DIR)/run.sh" ] || { echo "make conformance: no kernel oracle at ORACLE_DIR=$(ORACLE_DIR); set ORACLE_DIR to the oracle toolkit's folder"; exit 2; }
+	@[ -z "$(CASE)" ] || [ -f test/conformance/cases/$(CASE).txt ] || { echo "make conformance: no case test/conformance/cases/$(CASE).txt"; exit 2; }
 	$(SUDO) $(ORACLE_DIR)/setup.sh
-	@if ls -d test/conformance/kernel-6.12* >/dev/null 2>&1; then $(SUDO) $(ORACLE_DIR)/setup-6.12.sh; fi
-	@# Each case is recorded for every oracle profile whose directory holds its
-	@# transcript (kernel-6.1, kernel-4.20, kernel-6.1-all, kernel-6.12-all, ...);
-	@# a case with none yet, under 6.1.
-	@set -e; for c in $(CASES); do n=$$(basename $$c .txt); profiles=""; \
-	  for d in test/conformance/kernel-*; do if [ -f $$d/$$n.jsonl ]; then profiles="$$profiles $${d#test/conformance/kernel-}"; fi; done; \
-	  [ -n "$$profiles" ] || profiles=6.1; \
-	  for p in $$profiles; do \
+	@# the 6.12 profiles boot another kernel, prepared by a second script
+	@if echo "$(TRANSCRIPT_DIRS)" | grep -q 'kernel-6\.12'; then $(SUDO) $(ORACLE_DIR)/setup-6.12.sh; fi
+	@set -e; for d in $(TRANSCRIPT_DIRS); do p=$${d##*/kernel-}; mkdir -p $$d; \
+	  names=$$(if [ -n "$(CASE)" ]; then echo $(CASE); else for g in $$d/*.jsonl; do if [ -e $$g ]; then basename $$g .jsonl; fi; done; fi); \
+	  for n in $$names; do \
+	    [ -f test/conformance/cases/$$n.txt ] || { echo "make conformance: $$d/$$n.jsonl has no case file cases/$$n.txt"; exit 2; }; \
 	    echo "conformance: $$n ($$p)"; \
-	    ORACLE_PROFILE=$$p $(ORACLE_DIR)/run.sh $$c > test/conformance/kernel-$$p/$$n.jsonl.new; \
-	    mv test/conformance/kernel-$$p/$$n.jsonl.new test/conformance/kernel-$$p/$$n.jsonl; \
+	    ORACLE_PROFILE=$$p $(ORACLE_DIR)/run.sh test/conformance/cases/$$n.txt > $$d/$$n.jsonl.new; \
+	    mv $$d/$$n.jsonl.new $$d/$$n.jsonl; \
 	  done; done
 	@echo "conformance: transcripts re-recorded; review with git diff, then run make test"
 

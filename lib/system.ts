@@ -8,7 +8,7 @@ import { TimerWheel } from './kernel-time/timer-wheel'
 import { LedClassDir } from './led/led-class'
 import { LedClassdev, type LedOptions } from './led/led-core'
 import { TriggerRegistry } from './led/led-triggers'
-import { DEFAULT_PROFILE, DEFAULT_TRIGGER_SET, PROFILES, type KernelProfile, type ProfileName, type TriggerSet } from './profiles'
+import { DEFAULT_PROFILE, DEFAULT_TRIGGER_SET, profileOf, type KernelProfile, type ProfileName, type TriggerSet } from './profiles'
 import { Kernfs } from './sysfs/kernfs'
 import { dirNode, type DirNode } from './sysfs/nodes'
 import { Timeline } from './timeline/timeline'
@@ -25,7 +25,7 @@ export interface SystemOptions {
   clock?: Clock
   /** CONFIG_HZ; default: the profile's. */
   hz?: number
-  /** Kernel to emulate, default 6.1. */
+  /** Kernel to emulate, default 6.1; `mainline` is the newest recorded one. */
   kernel?: ProfileName
   /** Which of the profile's triggers are registered (default DEFAULT_TRIGGER_SET). */
   triggers?: TriggerSet
@@ -93,7 +93,7 @@ export class LedSystem {
   private readonly warn: (msg: string) => void
 
   constructor (opts: SystemOptions) {
-    this.profile = PROFILES[opts.kernel ?? DEFAULT_PROFILE]
+    this.profile = profileOf(opts.kernel ?? DEFAULT_PROFILE)
     const hz = opts.hz ?? this.profile.hz
     const badHz = hzProblem(hz)
     if (badHz !== undefined) throw new ConfigError(badHz)

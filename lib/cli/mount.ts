@@ -8,7 +8,7 @@ import { controlSocketPath } from '../control/protocol'
 import { ControlServer } from '../control/server'
 import { FuseMount } from '../fuse/mount'
 import { SUPPORTED_HZ } from '../kernel-time/jiffies'
-import { DEFAULT_PROFILE, DEFAULT_TRIGGER_SET, PROFILES } from '../profiles'
+import { DEFAULT_PROFILE, DEFAULT_TRIGGER_SET, PROFILE_ALIASES, PROFILE_NAMES, PROFILES } from '../profiles'
 import { LedSystem } from '../system'
 import { jsonlFileSink } from '../timeline/timeline'
 import { one, parseArgs, UsageError, type OptionSpec, type Parsed } from './args'
@@ -42,7 +42,8 @@ ${driverHelp()}
                       Without --led or --config a default set is mounted:
                       ledfs:green:status (memory) and sc27xx:white:breath.
   --hz N              kernel tick rate CONFIG_HZ: ${SUPPORTED_HZ.join(', ')}; default ${PROFILES[DEFAULT_PROFILE].hz}
-  --kernel V          kernel ABI to emulate: ${Object.keys(PROFILES).join(', ')}; default ${DEFAULT_PROFILE}
+  --kernel V          kernel ABI to emulate: ${PROFILE_NAMES.join(', ')}; default ${DEFAULT_PROFILE}
+                      (mainline: the newest recorded kernel, ${PROFILE_ALIASES.mainline})
   --triggers SET      which triggers are registered: all (every LED trigger
                       module of a Debian machine loaded) or pattern (the
                       built-in event triggers and pattern); default ${DEFAULT_TRIGGER_SET}

@@ -3,7 +3,7 @@ import { DriverOptionError } from '../drivers/kind'
 import { DEFAULT_DRIVER, driverContext, driverKind, driverKinds } from '../drivers/registry'
 import { SUPPORTED_HZ } from '../kernel-time/jiffies'
 import type { LedOptions } from '../led/led-core'
-import { DEFAULT_PROFILE, DEFAULT_TRIGGER_SET, isProfileName, PROFILES, TRIGGER_SETS, type ProfileName, type TriggerSet } from '../profiles'
+import { DEFAULT_PROFILE, DEFAULT_TRIGGER_SET, isProfileName, PROFILE_ALIASES, PROFILE_NAMES, profileOf, TRIGGER_SETS, type ProfileName, type TriggerSet } from '../profiles'
 import { MACHINE_KINDS, type MachineKind } from '../machine/machine'
 import { LED_FULL } from '../triggers/simple'
 
@@ -58,7 +58,7 @@ function oneOf (key: string, list: readonly unknown[]): MountField['check'] {
 
 export const MOUNT_FIELDS: readonly MountField[] = [
   { key: 'hz', cli: 'hz', api: 'hz', type: 'number', check: oneOf('hz', SUPPORTED_HZ) },
-  { key: 'kernel', cli: 'kernel', api: 'kernel', type: 'string', check: (v) => typeof v === 'string' && isProfileName(v) ? { value: v } : { problem: `"kernel" must be one of ${choices(Object.keys(PROFILES))} (got ${shown(v)})` } },
+  { key: 'kernel', cli: 'kernel', api: 'kernel', type: 'string', check: (v) => typeof v === 'string' && isProfileName(v) ? { value: v } : { problem: `"kernel" must be one of ${choices(PROFILE_NAMES)} (mainline: the newest recorded kernel, ${PROFILE_ALIASES.mainline}) (got ${shown(v)})` } },
   { key: 'triggers', cli: 'triggers', api: 'triggers', type: 'string', check: oneOf('triggers', TRIGGER_SETS) },
   { key: 'clock', cli: 'clock', api: 'clock', type: 'string', check: oneOf('clock', ['real', 'virtual']) },
   { key: 'machine', cli: 'machine', api: 'machine', type: 'string', check: oneOf('machine', MACHINE_KINDS) },
@@ -203,7 +203,7 @@ export function checkMount (input: DeclInput): MountDecl {
     got.set(f.key, r.value)
   }
   const kernel = (got.get('kernel') ?? DEFAULT_PROFILE) as ProfileName
-  const profile = PROFILES[kernel]
+  const profile = profileOf(kernel)
   const triggers = (got.get('triggers') ?? DEFAULT_TRIGGER_SET) as TriggerSet
   const out: MountDecl = {
     leds: [],

@@ -54,6 +54,7 @@ export class TriggerRegistry {
       led.trigger.deactivate(led)
       led.trigger = null
       led.triggerData = null
+      if (led.profile.core.removalClearsInitDefault) led.initDefaultTrigger = false
       ledSetBrightness(led, LED_OFF)
     }
     if (trigger !== null) {

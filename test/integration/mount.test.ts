@@ -176,7 +176,7 @@ t.test('CLI errors are one line with the fix', async t => {
     [['mount', join(work, 'missing')], /does not exist: create it with `mkdir -p/],
     [['mount', file], /is not a directory/],
     [['mount', work, '--hz', '123'], /--hz: "hz" must be one of 100, 250, 300, 1000 \(got 123\)/],
-    [['mount', work, '--kernel', '5.4'], /--kernel: "kernel" must be one of "4.20", "6.1", "mainline" \(got "5.4"\)/],
+    [['mount', work, '--kernel', '5.4'], /--kernel: "kernel" must be one of "4.20", "6.1", "6.12", "mainline" \(mainline: the newest recorded kernel, 6.12\) \(got "5.4"\)/],
     [['mount', work, '--bogus'], /unknown option --bogus/],
     [['mount'], /mount takes one directory/],
     [['mount', work, '--led', 'a/b'], /--led a\/b: LED "a\/b": "name" must not be/],

@@ -22,7 +22,7 @@ export function virtualSystem (opts: { leds?: LedSpec[], kernel?: ProfileName, h
   read: (path: string) => string
 } {
   const clock = new VirtualClock()
-  const sys = new LedSystem({ leds: opts.leds ?? [{ name: 'oracle' }], clock, kernel: opts.kernel, hz: opts.hz, triggers: opts.triggers, loadavg: opts.loadavg, warn: () => {} })
+  const sys = new LedSystem({ leds: opts.leds ?? [{ name: 'oracle' }], clock, kernel: opts.kernel, hz: opts.hz, triggers: opts.triggers ?? (opts.register !== undefined ? 'pattern' : undefined), loadavg: opts.loadavg, warn: () => {} })
   for (const name of opts.register ?? []) {
     sys.registry.register(TRIGGER_FACTORIES[name]({ wheel: sys.wheel, profile: sys.profile, machine: sys.machine, loadavg: () => 0, warn: () => {} }))
   }

@@ -20,7 +20,8 @@ import { virtualSystem } from '../support/vfs'
 const BLINK_TRIGGERS = ['timer', 'oneshot', 'heartbeat', 'default-on', 'transient']
 
 function blinkSystem (opts: { leds?: LedSpec[], loadavg?: number } = {}): ReturnType<typeof virtualSystem> & { timeline: () => Array<[number, number]>, led: LedClassdev } {
-  const v = virtualSystem({ leds: opts.leds })
+  // The pattern set, then the triggers under test registered by hand with a fixed load.
+  const v = virtualSystem({ leds: opts.leds, triggers: 'pattern' })
   const load = opts.loadavg ?? 0
   const ctx = { wheel: v.sys.wheel, profile: v.sys.profile, warn: () => {}, loadavg: () => load }
   for (const name of BLINK_TRIGGERS) v.sys.registry.register(TRIGGER_FACTORIES[name](ctx))

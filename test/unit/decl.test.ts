@@ -66,7 +66,7 @@ interface Case {
 const MOUNT_WIDE: Case[] = [
   { what: 'hz', problem: '"hz" must be one of 100, 250, 300, 1000 (got 123)', cli: ['--hz', '123'], config: { hz: 123 }, api: { hz: 123 as 250 } },
   { what: 'hz text', problem: '"hz" must be one of 100, 250, 300, 1000 (got "fast")', cli: ['--hz', 'fast'], config: { hz: 'fast' }, api: { hz: 'fast' as unknown as 250 } },
-  { what: 'kernel', problem: '"kernel" must be one of "4.20", "6.1", "mainline" (got "5.4")', cli: ['--kernel', '5.4'], config: { kernel: '5.4' }, api: { kernel: '5.4' as '6.1' } },
+  { what: 'kernel', problem: '"kernel" must be one of "4.20", "6.1", "6.12", "mainline" (mainline: the newest recorded kernel, 6.12) (got "5.4")', cli: ['--kernel', '5.4'], config: { kernel: '5.4' }, api: { kernel: '5.4' as '6.1' } },
   { what: 'triggers', problem: '"triggers" must be one of "all", "pattern" (got "some")', cli: ['--triggers', 'some'], config: { triggers: 'some' }, api: { triggers: 'some' as 'all' } },
   { what: 'clock', problem: '"clock" must be one of "real", "virtual" (got "fake")', cli: ['--clock', 'fake'], config: { clock: 'fake' }, api: { clock: 'fake' as 'real' } },
   { what: 'trace', problem: '"trace" must be a file name (got "")', cli: ['--trace', ''], config: { trace: '' }, api: { trace: '' } },
@@ -156,7 +156,7 @@ t.test('LedSystem checks its LEDs with the same words', async t => {
 t.test('defaults come from the profile table; the command line wins over the file', async t => {
   const d = fromCli([])
   t.same(d.leds.map(l => [l.name, l.driver.kind, l.maxBrightness]), [['ledfs:green:status', 'memory', 255], ['sc27xx:white:breath', 'sc27xx', 255]], 'the default LEDs')
-  t.same([d.hz, d.kernel, d.triggers, d.clock], [250, '6.1', 'pattern', 'real'])
+  t.same([d.hz, d.kernel, d.triggers, d.clock], [250, '6.1', 'all', 'real'])
   t.equal(d.loadavg, undefined, 'no load average unless given')
   t.equal(d.timelineEvents, undefined, 'the timeline keeps its own default')
   const f = fromCli(['--hz', '1000', '--led', 'b', '--timeline-events', '10', '--loadavg', '0.5'], { hz: 100, kernel: '4.20', clock: 'virtual', trace: 't.jsonl', leds: [{ name: 'a' }] })
