@@ -8,6 +8,7 @@ import { LedClassDir } from './led/led-class'
 import { LedClassdev } from './led/led-core'
 import { TriggerRegistry } from './led/led-triggers'
 import { DEFAULT_PROFILE, DEFAULT_TRIGGER_SET, PROFILES, type KernelProfile, type ProfileName, type TriggerSet } from './profiles'
+import { DeviceModel } from './sysfs/devices/model'
 import { Kernfs } from './sysfs/kernfs'
 import { dirNode, type DirNode } from './sysfs/nodes'
 import { Timeline } from './timeline/timeline'
@@ -39,7 +40,15 @@ export interface SystemOptions {
   warn?: (msg: string) => void
   /** Who the files belong to; default root, as on sysfs. */
   owner?: { uid: number, gid: number }
+  /**
+   * What the file tree's root is: `class` (default) the /sys/class/leds
+   * directory, one directory per LED; `sys` a /sys-shaped tree (class/leds of
+   * links into devices/, the parent devices, bus/, firmware/devicetree/).
+   */
+  layout?: TreeLayout
 }
+
+export type TreeLayout = 'class' | 'sys'
 
 /** LED names as the LED class allows them: a single path component. */
 export function checkLedName (name: string): string | undefined {
@@ -62,6 +71,8 @@ export class LedSystem {
   readonly timeline: Timeline
   readonly root: DirNode
   readonly kernfs: Kernfs
+  /** The LEDs' parent devices and their places under /sys/devices. */
+  readonly devices = new DeviceModel()
   private readonly leds = new Map<string, { led: LedClassdev, dir: LedClassDir }>()
   private readonly warn: (msg: string) => void
 
@@ -78,7 +89,7 @@ export class LedSystem {
     for (const t of makeTriggers(this.profile, opts.triggers ?? DEFAULT_TRIGGER_SET, ctx)) this.registry.register(t)
     this.root = dirNode('', () => [...this.leds.values()].map(e => e.dir.node))
     this.root.child = (name) => this.leds.get(name)?.dir.node
-    this.kernfs = new Kernfs(this.root, opts.owner ?? { uid: 0, gid: 0 })
+    this.kernfs = new Kernfs(opts.layout === 'sys' ? this.devices.root : this.root, opts.owner ?? { uid: 0, gid: 0 })
     for (const spec of opts.leds) this.addLed(spec)
   }
 
@@ -95,7 +106,9 @@ export class LedSystem {
       defaultTrigger: spec.defaultTrigger,
       defaultPattern: spec.defaultPattern
     }, this.wheel, this.profile, (l, v, t) => this.timeline.record(l.name, v, t))
-    const dir = new LedClassDir(led, this.registry)
+    const place = this.devices.place(spec.name, led.driver)
+    const dir = new LedClassDir(led, this.registry, place)
+    this.devices.attach(place, dir.node)
     this.leds.set(spec.name, { led, dir })
     if (spec.defaultTrigger !== undefined && spec.defaultTrigger !== 'none') {
       const trig = this.registry.find(spec.defaultTrigger)

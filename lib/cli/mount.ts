@@ -8,7 +8,7 @@ import { ControlServer } from '../control/server'
 import { FuseMount } from '../fuse/mount'
 import { isSupportedHz } from '../kernel-time/jiffies'
 import { DEFAULT_TRIGGER_SET, isProfileName, TRIGGER_SETS, type TriggerSet } from '../profiles'
-import { LedSystem } from '../system'
+import { LedSystem, type TreeLayout } from '../system'
 import { jsonlFileSink } from '../timeline/timeline'
 import { one, parseArgs, UsageError, type OptionSpec, type Parsed } from './args'
 
@@ -36,6 +36,11 @@ Options:
                       when told: ledfs clock DIR advance MS
   --trace FILE        append every brightness change to FILE as JSON lines:
                       {"t":MS,"led":NAME,"brightness":VALUE}
+  --layout class|sys  class (default): DIR is /sys/class/leds, one directory
+                      per LED; sys: DIR is /sys-shaped: DIR/class/leds/NAME
+                      links to the LED under DIR/devices/..., with its parent
+                      devices, DIR/bus and DIR/firmware/devicetree (links
+                      resolve inside DIR); see docs/abi.md
   --allow-other       let other users use the mount (FUSE allow_other): they
                       can read every file and write none (modes are enforced
                       as on sysfs; the files belong to the mounting user)
@@ -56,6 +61,7 @@ export interface MountConfig {
   trace?: string
   allowOther: boolean
   clock: 'real' | 'virtual'
+  layout: TreeLayout
 }
 
 /** The options every command that mounts takes. */
@@ -68,6 +74,7 @@ export const MOUNT_OPTIONS: Record<string, OptionSpec> = {
   trace: { value: true },
   clock: { value: true },
   'allow-other': { value: false },
+  layout: { value: true },
   help: { value: false }
 }
 
@@ -90,7 +97,9 @@ export function mountConfigFrom (p: Parsed, dir: string): MountConfig {
   }
   const clock = one(p, 'clock') ?? 'real'
   if (clock !== 'real' && clock !== 'virtual') throw new UsageError(`--clock must be real or virtual (got "${clock}")`)
-  return { dir, leds: leds.length === 0 ? defaultLeds() : leds, hz, kernel, triggers: triggers as TriggerSet, trace: one(p, 'trace'), allowOther: p.options.has('allow-other'), clock }
+  const layout = one(p, 'layout') ?? 'class'
+  if (layout !== 'class' && layout !== 'sys') throw new UsageError(`--layout must be class or sys (got "${layout}")`)
+  return { dir, leds: leds.length === 0 ? defaultLeds() : leds, hz, kernel, triggers: triggers as TriggerSet, trace: one(p, 'trace'), allowOther: p.options.has('allow-other'), clock, layout }
 }
 
 export function parseMountArgs (argv: string[]): MountConfig {
@@ -105,6 +114,8 @@ export interface Serving {
   mount: FuseMount
   /** Unmount, close the control socket, release the backends (restoring real LEDs). */
   stop: () => Promise<void>
+  /** Environment a command using the mount needs (ledfs run passes it on). */
+  env?: Record<string, string>
 }
 
 /** Build the system from the configuration, mount it at `dir`, open its control socket. */
@@ -114,7 +125,7 @@ export async function startServing (cfg: MountConfig, dir: string, warn: (msg: s
   try {
     // Files belong to whoever mounts (root: uid 0, as on sysfs), so the owner can write and, with --allow-other, others only read.
     const owner = { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 }
-    system = new LedSystem({ leds: specs, hz: cfg.hz, kernel: cfg.kernel, triggers: cfg.triggers, warn, owner, clock: cfg.clock === 'virtual' ? new VirtualClock() : undefined })
+    system = new LedSystem({ leds: specs, hz: cfg.hz, kernel: cfg.kernel, triggers: cfg.triggers, layout: cfg.layout, warn, owner, clock: cfg.clock === 'virtual' ? new VirtualClock() : undefined })
   } catch (e) {
     for (const s of specs) s.driver?.dispose?.()
     throw new UsageError((e as Error).message)

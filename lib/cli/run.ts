@@ -6,7 +6,8 @@ import { LEDS_DIR, prepareSysClassLeds } from '../harness/namespace'
 import { compareTimelines, parseTimeline } from '../timeline/expect'
 import type { TimelineEvent } from '../timeline/timeline'
 import { one, parseArgs, UsageError } from './args'
-import { MOUNT_OPTIONS, mountConfigFrom, startServing } from './mount'
+import { MOUNT_OPTIONS, mountConfigFrom, startServing, type Serving } from './mount'
+import { startSysServing } from './run-sys'
 
 export const RUN_HELP = `ledfs run [mount options] [--expect FILE] [--tolerance MS] -- COMMAND [ARGS...]
 
@@ -105,15 +106,21 @@ export async function runCommand (argv: string[]): Promise<number> {
     }
   }
 
-  // Inside the namespace: /sys/class/leds becomes the mount, then the command runs.
+  // Inside the namespace: /sys/class/leds becomes the mount (with the LEDs'
+  // devices under /sys/devices, unless --layout class), then the command runs.
   const warn = (msg: string): void => { process.stderr.write(`ledfs: ${msg}\n`) }
-  try {
-    prepareSysClassLeds()
-  } catch (e) {
-    throw new UsageError(`cannot prepare ${LEDS_DIR} in the private namespace: ${(e as Error).message.split('\n')[0]}`)
-  }
   const controlName = `ledfs-run-${process.pid}-${randomBytes(4).toString('hex')}`
-  const serving = await startServing(cfg, LEDS_DIR, warn, `\0${controlName}`)
+  let serving: Serving
+  if (p.options.has('layout') && cfg.layout === 'class') {
+    try {
+      prepareSysClassLeds()
+    } catch (e) {
+      throw new UsageError(`cannot prepare ${LEDS_DIR} in the private namespace: ${(e as Error).message.split('\n')[0]}`)
+    }
+    serving = await startServing(cfg, LEDS_DIR, warn, `\0${controlName}`)
+  } else {
+    serving = await startSysServing(cfg, warn, `\0${controlName}`)
+  }
   // A bug must not leave a real LED taken over (the namespace takes the mount with it).
   process.on('uncaughtException', (e) => {
     warn(`internal error, shutting down: ${e.stack ?? e.message}`)
@@ -121,7 +128,7 @@ export async function runCommand (argv: string[]): Promise<number> {
   })
   let code: number
   try {
-    const env: NodeJS.ProcessEnv = { ...process.env, LEDFS_CONTROL: controlName }
+    const env: NodeJS.ProcessEnv = { ...process.env, LEDFS_CONTROL: controlName, ...serving.env }
     delete env[INNER]
     const child = spawn(p.rest[0], p.rest.slice(1), { stdio: 'inherit', env })
     const unforward = forwardSignals(child)
