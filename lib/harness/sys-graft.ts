@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process'
-import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readlinkSync, symlinkSync, writeFileSync, type Stats } from 'node:fs'
+import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readlinkSync, type Stats } from 'node:fs'
 import { lstat, readdir, readlink } from 'node:fs/promises'
 import { join } from 'node:path'
 
@@ -19,25 +19,23 @@ async function run (cmd: string, args: string[]): Promise<void> {
   })
 }
 
-const mount = async (...args: string[]): Promise<void> => await run('mount', args)
-
 function lstatOrUndefined (path: string): Stats | undefined {
   try { return lstatSync(path) } catch { return undefined }
 }
 
-/** Put `from` (a directory or file) at `to` by a bind mount, or a symlink with the same text. */
-async function place (from: string, to: string, st: Stats, text: () => Promise<string>): Promise<void> {
-  if (st.isSymbolicLink()) {
-    symlinkSync(await text(), to)
-  } else if (st.isDirectory()) {
-    mkdirSync(to, { mode: st.mode & 0o7777 })
-    // --no-canonicalize: the kernel, not mount(8), resolves /proc/PID/fd/N/NAME,
-    // and so finds the entry under the covered directory, not its new mount point.
-    await mount('--no-canonicalize', '--rbind', from, to)
-  } else {
-    writeFileSync(to, '', { mode: st.mode & 0o7777 })
-    await mount('--no-canonicalize', '--bind', from, to)
-  }
+/** One step of the graft, as a command line. */
+type Step = string[]
+
+const quote = (a: string): string => `'${a.replace(/'/g, "'\\''")}'`
+
+/** The steps that put `from` (a directory or file) at `to`: a bind mount, or a symlink with the same text. */
+function place (from: string, to: string, st: Stats, linkText: string | undefined): Step[] {
+  if (st.isSymbolicLink()) return [['ln', '-s', linkText ?? '', to]]
+  const mode = (st.mode & 0o7777).toString(8)
+  // --no-canonicalize: the kernel, not mount(8), resolves /proc/PID/fd/N/NAME,
+  // and so finds the entry under the covered directory, not its new mount point.
+  if (st.isDirectory()) return [['mkdir', '-m', mode, to], ['mount', '--no-canonicalize', '--rbind', from, to]]
+  return [['install', '-m', mode, '/dev/null', to], ['mount', '--no-canonicalize', '--bind', from, to]]
 }
 
 /** What graftSysTree did: the tmpfs mounts it made, in order, and how to take them away. */
@@ -67,34 +65,37 @@ export interface Graft {
  */
 export async function graftSysTree (ours: string, sys: string, replace: string[] = []): Promise<Graft> {
   const covered: string[] = []
+  const steps: Step[] = []
+  const fds: number[] = []
   const undo = async (): Promise<void> => {
     for (const m of [...covered].reverse()) await run('umount', ['-l', m])
     covered.length = 0
   }
+  // Plan first (the machine's directories as they are now, ours through the
+  // mount), then carry the plan out in one shell: a mount(8) per entry from
+  // here would cost a process each.
   const walk = async (rel: string): Promise<void> => {
     const host = join(sys, rel)
     const mine = join(ours, rel)
     const names = await readdir(mine)
     const missing = names.filter(n => lstatOrUndefined(join(host, n)) === undefined || replace.includes(join(rel, n)))
     if (missing.length > 0) {
+      // A handle on the machine's directory, kept until the plan has run, reaches its entries once covered.
       const fd = openSync(host, constants.O_RDONLY | constants.O_DIRECTORY)
-      try {
-        const original = `/proc/${process.pid}/fd/${fd}`
-        const hostNames = readdirSync(original)
-        const st = fstatSync(fd)
-        await mount('-t', 'tmpfs', '-o', `mode=${(st.mode & 0o7777).toString(8)}`, 'ledfs-sys', host)
-        covered.push(host)
-        for (const n of hostNames) {
-          if (missing.includes(n)) continue
-          const from = join(original, n)
-          await place(from, join(host, n), lstatSync(from), async () => readlinkSync(from))
-        }
-      } finally {
-        closeSync(fd)
+      fds.push(fd)
+      const original = `/proc/${process.pid}/fd/${fd}`
+      steps.push(['mount', '-t', 'tmpfs', '-o', `mode=${(fstatSync(fd).mode & 0o7777).toString(8)}`, 'ledfs-sys', host])
+      covered.push(host)
+      for (const n of readdirSync(original)) {
+        if (missing.includes(n)) continue
+        const from = join(original, n)
+        const st = lstatSync(from)
+        steps.push(...place(from, join(host, n), st, st.isSymbolicLink() ? readlinkSync(from) : undefined))
       }
       for (const n of missing) {
         const from = join(mine, n)
-        await place(from, join(host, n), await lstat(from), async () => await readlink(from))
+        const st = await lstat(from)
+        steps.push(...place(from, join(host, n), st, st.isSymbolicLink() ? await readlink(from) : undefined))
       }
     }
     for (const n of names) {
@@ -107,9 +108,12 @@ export async function graftSysTree (ours: string, sys: string, replace: string[]
   }
   try {
     await walk('')
+    if (steps.length > 0) await run('sh', ['-e', '-c', steps.map(s => s.map(quote).join(' ')).join('\n')])
   } catch (e) {
     await undo().catch(() => {})
     throw e
+  } finally {
+    for (const fd of fds) closeSync(fd)
   }
   return { tmpfs: covered, undo }
 }
