@@ -16,8 +16,16 @@ ledfs mount; the rest of the system is unchanged and nothing is visible
 outside the namespace or left behind afterwards (also when COMMAND is
 killed). The exit status is COMMAND's (128+N if it died of signal N).
 
+Each LED is, as on the kernel, a link /sys/class/leds/NAME into /sys/devices/
+with its parent devices (bus and class links, devicetree nodes), added beside
+the machine's own entries, so libudev clients (pyudev, udevadm, GUdev) find
+them; COMMAND gets SYSTEMD_DEVICE_VERIFY_SYSFS=0, as libudev otherwise refuses
+devices outside a sysfs file system. There is no udev database for them.
+--layout class mounts /sys/class/leds alone (plain directories, nothing
+under /sys/devices).
+
 Mount options are those of \`ledfs mount\` (--led, --config, --hz, --kernel,
---clock, --trace). With --clock virtual, COMMAND moves time itself:
+--clock, --trace, --layout). With --clock virtual, COMMAND moves time itself:
   ledfs clock /sys/class/leds advance MS
 
   --expect FILE     compare the recorded timeline with FILE (JSON lines as
