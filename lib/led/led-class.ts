@@ -4,18 +4,18 @@ import { dirNode, symlinkNode, textAttr, type BinaryAttribute, type DirNode, typ
 import type { LedClassdev } from './led-core'
 import type { TriggerRegistry } from './led-triggers'
 
-/**
- * The files of an LED class device directory (led-class.c), shaped like a
- * uleds LED: brightness, max_brightness and trigger, plus the driver-model
- * files every device has (device, power, subsystem, uevent), plus whatever
- * the active trigger adds.
- */
 /** The texts of an LED's driver-model links; without a parent device there is no `device` link. */
 export interface LedLinks { device?: string, subsystem: string }
 
 /** A uleds LED's links (its parent is the uleds misc device). */
 export const ULEDS_LINKS: LedLinks = { device: '../../uleds', subsystem: '../../../../../class/leds' }
 
+/**
+ * The files of an LED class device directory (led-class.c), shaped like a
+ * uleds LED: brightness, max_brightness and trigger, plus the driver-model
+ * files every device has (device, power, subsystem, uevent), plus whatever
+ * the active trigger adds.
+ */
 export class LedClassDir {
   readonly node: DirNode
   private readonly fixed: SysfsNode[]
