@@ -8,13 +8,20 @@ LEDS_DIR ?= leds
 # Wait for another apt/dpkg run (unattended upgrades, a provisioning script) instead of failing.
 APT_OPTS := -o DPkg::Lock::Timeout=600
 
-.PHONY: deps system-deps build test run clean conformance bench stress fuzz check-fuse
+.PHONY: deps system-deps udev-clients build test run clean conformance bench stress fuzz check-fuse
 
 ## system-deps: the Debian packages FUSE needs (libfuse 2 for the binding, fusermount to unmount).
 system-deps:
 	@if ! /sbin/ldconfig -p | grep -q 'libfuse\.so\.2 ' || ! command -v fusermount >/dev/null; then \
 	  echo "make: installing FUSE packages (fuse, libfuse2)"; \
 	  $(SUDO) apt-get $(APT_OPTS) update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get $(APT_OPTS) install -y -qq fuse libfuse2 >/dev/null; \
+	fi
+
+## udev-clients: the libudev clients the device-model tests run (pyudev for Debian's python3, udevadm).
+udev-clients:
+	@if ! /usr/bin/python3 -c 'import pyudev' 2>/dev/null || ! command -v udevadm >/dev/null; then \
+	  echo "make: installing libudev clients for the tests (python3-pyudev, udev)"; \
+	  $(SUDO) apt-get $(APT_OPTS) update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get $(APT_OPTS) install -y -qq python3-pyudev udev >/dev/null; \
 	fi
 
 ## node_modules: exactly what package-lock.json says.
@@ -32,7 +39,7 @@ dist/.built: $(SOURCES) node_modules/.package-lock.json
 	@touch $@
 
 ## test: unit tests, FUSE integration tests and the recorded kernel transcripts.
-test: build check-fuse
+test: build check-fuse udev-clients
 	npx tap
 
 check-fuse:

@@ -9,6 +9,7 @@ import { LedClassDir } from './led/led-class'
 import { LedClassdev, type LedOptions } from './led/led-core'
 import { TriggerRegistry } from './led/led-triggers'
 import { DEFAULT_PROFILE, DEFAULT_TRIGGER_SET, profileOf, type KernelProfile, type ProfileName, type TriggerSet } from './profiles'
+import { DeviceModel } from './sysfs/devices/model'
 import { Kernfs } from './sysfs/kernfs'
 import { dirNode, type DirNode } from './sysfs/nodes'
 import { Timeline } from './timeline/timeline'
@@ -47,7 +48,15 @@ export interface SystemOptions {
    * each beat; 0 with a virtual clock.
    */
   loadavg?: number
+  /**
+   * What the file tree's root is: `class` (default) the /sys/class/leds
+   * directory, one directory per LED; `sys` a /sys-shaped tree (class/leds of
+   * links into devices/, the parent devices, bus/, firmware/devicetree/).
+   */
+  layout?: TreeLayout
 }
+
+export type TreeLayout = 'class' | 'sys'
 
 /**
  * Where the heartbeat's load average comes from: a fixed value, 0 on a
@@ -89,6 +98,9 @@ export class LedSystem {
   readonly root: DirNode
   readonly kernfs: Kernfs
   readonly machine: Machine
+
+  /** The LEDs' parent devices and their places under /sys/devices. */
+  readonly devices = new DeviceModel()
   private readonly leds = new Map<string, { led: LedClassdev, dir: LedClassDir }>()
   private readonly warn: (msg: string) => void
 
@@ -115,7 +127,7 @@ export class LedSystem {
     for (const t of makeTriggers(this.profile, opts.triggers ?? DEFAULT_TRIGGER_SET, ctx)) this.registry.register(t)
     this.root = dirNode('', () => [...this.leds.values()].map(e => e.dir.node))
     this.root.child = (name) => this.leds.get(name)?.dir.node
-    this.kernfs = new Kernfs(this.root, opts.owner ?? { uid: 0, gid: 0 })
+    this.kernfs = new Kernfs(opts.layout === 'sys' ? this.devices.root : this.root, opts.owner ?? { uid: 0, gid: 0 })
     for (const spec of opts.leds) this.addLed(spec)
   }
 
@@ -141,7 +153,9 @@ export class LedSystem {
       if (badTrigger !== undefined) fail(badTrigger)
     }
     const led = new LedClassdev({ ...spec, maxBrightness: max, driver, defaultTrigger }, this.wheel, this.profile, (l, v, t) => this.timeline.record(l.name, v, t))
-    const dir = new LedClassDir(led, this.registry)
+    const place = this.devices.place(spec.name, led.driver)
+    const dir = new LedClassDir(led, this.registry, place)
+    this.devices.attach(place, dir.node)
     this.leds.set(spec.name, { led, dir })
     const trig = defaultTrigger === undefined ? undefined : this.registry.find(defaultTrigger)
     if (trig !== undefined) {

@@ -60,6 +60,11 @@ ${driverHelp()}
                       (default: this machine's /proc/loadavg; 0 with --clock virtual)
   --timeline-events N how many brightness events the in-memory timeline
                       keeps (0: none, only --trace); the oldest go first
+  --layout class|sys  class (default): DIR is /sys/class/leds, one directory
+                      per LED; sys: DIR is /sys-shaped: DIR/class/leds/NAME
+                      links to the LED under DIR/devices/..., with its parent
+                      devices, DIR/bus and DIR/firmware/devicetree (links
+                      resolve inside DIR); see docs/abi.md
   --allow-other       let other users use the mount (FUSE allow_other): they
                       can read every file and write none (modes are enforced
                       as on sysfs; the files belong to the mounting user)
@@ -106,6 +111,8 @@ export interface Serving {
   mount: FuseMount
   /** Unmount, close the control socket, release the backends (restoring real LEDs). */
   stop: () => Promise<void>
+  /** Environment a command using the mount needs (ledfs run passes it on). */
+  env?: Record<string, string>
 }
 
 /** Build the system from the configuration, mount it at `dir`, open its control socket. */
@@ -125,7 +132,8 @@ export async function startServing (cfg: MountConfig, dir: string, warn: (msg: s
       warn,
       owner,
       clock: cfg.clock === 'virtual' ? new VirtualClock() : undefined,
-      machine: cfg.machine
+      machine: cfg.machine,
+      layout: cfg.layout ?? 'class'
     })
   } catch (e) {
     for (const s of specs) s.driver.dispose?.()

@@ -7,7 +7,8 @@ import { compareTimelines } from '../timeline/expect'
 import { readTraceFile, TraceError } from '../timeline/trace'
 import type { TimelineEvent } from '../timeline/timeline'
 import { one, parseArgs, UsageError } from './args'
-import { MOUNT_OPTIONS, mountConfigFrom, startServing } from './mount'
+import { MOUNT_OPTIONS, mountConfigFrom, startServing, type Serving } from './mount'
+import { startSysServing } from './run-sys'
 
 export const RUN_HELP = `ledfs run [mount options] [--expect FILE] [--tolerance MS] -- COMMAND [ARGS...]
 
@@ -16,9 +17,17 @@ ledfs mount; the rest of the system is unchanged and nothing is visible
 outside the namespace or left behind afterwards (also when COMMAND is
 killed). The exit status is COMMAND's (128+N if it died of signal N).
 
+Each LED is, as on the kernel, a link /sys/class/leds/NAME into /sys/devices/
+with its parent devices (bus and class links, devicetree nodes), added beside
+the machine's own entries, so libudev clients (pyudev, udevadm, GUdev) find
+them; COMMAND gets SYSTEMD_DEVICE_VERIFY_SYSFS=0, as libudev otherwise refuses
+devices outside a sysfs file system. There is no udev database for them.
+--layout class mounts /sys/class/leds alone (plain directories, nothing
+under /sys/devices).
+
 Mount options are those of \`ledfs mount\` (--led, --config, --hz, --kernel,
---triggers, --clock, --trace, --loadavg, --timeline-events). With --clock
-virtual, COMMAND moves time itself:
+--triggers, --clock, --trace, --loadavg, --timeline-events, --layout). With
+--clock virtual, COMMAND moves time itself:
   ledfs clock /sys/class/leds advance MS
 
   --expect FILE     compare the recorded timeline with FILE (JSON lines as
@@ -105,15 +114,21 @@ export async function runCommand (argv: string[]): Promise<number> {
     }
   }
 
-  // Inside the namespace: /sys/class/leds becomes the mount, then the command runs.
+  // Inside the namespace: /sys/class/leds becomes the mount (with the LEDs'
+  // devices under /sys/devices, unless --layout class), then the command runs.
   const warn = (msg: string): void => { process.stderr.write(`ledfs: ${msg}\n`) }
-  try {
-    prepareSysClassLeds()
-  } catch (e) {
-    throw new UsageError(`cannot prepare ${LEDS_DIR} in the private namespace: ${(e as Error).message.split('\n')[0]}`)
-  }
   const controlName = `ledfs-run-${process.pid}-${randomBytes(4).toString('hex')}`
-  const serving = await startServing(cfg, LEDS_DIR, warn, `\0${controlName}`)
+  let serving: Serving
+  if (p.options.has('layout') && cfg.layout === 'class') {
+    try {
+      prepareSysClassLeds()
+    } catch (e) {
+      throw new UsageError(`cannot prepare ${LEDS_DIR} in the private namespace: ${(e as Error).message.split('\n')[0]}`)
+    }
+    serving = await startServing(cfg, LEDS_DIR, warn, `\0${controlName}`)
+  } else {
+    serving = await startSysServing(cfg, warn, `\0${controlName}`)
+  }
   // A bug must not leave a real LED taken over (the namespace takes the mount with it).
   process.on('uncaughtException', (e) => {
     warn(`internal error, shutting down: ${e.stack ?? e.message}`)
@@ -121,7 +136,7 @@ export async function runCommand (argv: string[]): Promise<number> {
   })
   let code: number
   try {
-    const env: NodeJS.ProcessEnv = { ...process.env, LEDFS_CONTROL: controlName }
+    const env: NodeJS.ProcessEnv = { ...process.env, LEDFS_CONTROL: controlName, ...serving.env }
     delete env[INNER]
     const child = spawn(p.rest[0], p.rest.slice(1), { stdio: 'inherit', env })
     const unforward = forwardSignals(child)

@@ -62,6 +62,7 @@ export const MOUNT_FIELDS: readonly MountField[] = [
   { key: 'triggers', cli: 'triggers', api: 'triggers', type: 'string', check: oneOf('triggers', TRIGGER_SETS) },
   { key: 'clock', cli: 'clock', api: 'clock', type: 'string', check: oneOf('clock', ['real', 'virtual']) },
   { key: 'machine', cli: 'machine', api: 'machine', type: 'string', check: oneOf('machine', MACHINE_KINDS) },
+  { key: 'layout', cli: 'layout', api: 'layout', type: 'string', check: oneOf('layout', ['class', 'sys']) },
   { key: 'trace', cli: 'trace', api: 'trace', type: 'string', check: (v) => typeof v === 'string' && v !== '' ? { value: v } : { problem: `"trace" must be a file name (got ${shown(v)})` } },
   { key: 'loadavg', cli: 'loadavg', api: 'loadavg', type: 'number', check: (v) => typeof v === 'number' && Number.isFinite(v) && v >= 0 ? { value: v } : { problem: `"loadavg" must be a number >= 0 (got ${shown(v)})` } },
   { key: 'timeline_events', cli: 'timeline-events', api: 'timelineEvents', type: 'number', check: (v) => isU32(v) ? { value: v } : { problem: `"timeline_events" must be a whole number from 0 to ${U32_MAX} (got ${shown(v)})` } }
@@ -101,6 +102,8 @@ export interface MountDecl {
   clock: 'real' | 'virtual'
   /** Where netdev and activity read the machine from; default: virtual with a virtual clock, else host. */
   machine?: MachineKind
+  /** The tree a mount shows: class (DIR is /sys/class/leds) or sys (DIR is /sys-shaped); default: the command's. */
+  layout?: 'class' | 'sys'
   trace?: string
   loadavg?: number
   timelineEvents?: number
@@ -213,6 +216,7 @@ export function checkMount (input: DeclInput): MountDecl {
     clock: (got.get('clock') ?? 'real') as 'real' | 'virtual'
   }
   if (got.has('machine')) out.machine = got.get('machine') as MachineKind
+  if (got.has('layout')) out.layout = got.get('layout') as 'class' | 'sys'
   if (got.has('trace')) out.trace = got.get('trace') as string
   if (got.has('loadavg')) out.loadavg = got.get('loadavg') as number
   if (got.has('timeline_events')) out.timelineEvents = got.get('timeline_events') as number

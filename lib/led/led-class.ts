@@ -5,6 +5,12 @@ import { flushBrightnessWork, ledSetBrightness } from './led-blink'
 import type { LedClassdev } from './led-core'
 import type { TriggerRegistry } from './led-triggers'
 
+/** The texts of an LED's driver-model links; without a parent device there is no `device` link. */
+export interface LedLinks { device?: string, subsystem: string }
+
+/** A uleds LED's links (its parent is the uleds misc device). */
+export const ULEDS_LINKS: LedLinks = { device: '../../uleds', subsystem: '../../../../../class/leds' }
+
 /**
  * The files of an LED class device directory (led-class.c), shaped like a
  * uleds LED: brightness, max_brightness and trigger, plus the driver-model
@@ -15,7 +21,7 @@ export class LedClassDir {
   readonly node: DirNode
   private readonly fixed: SysfsNode[]
 
-  constructor (readonly led: LedClassdev, private readonly registry: TriggerRegistry) {
+  constructor (readonly led: LedClassdev, private readonly registry: TriggerRegistry, links: LedLinks = ULEDS_LINKS) {
     const trigger: BinaryAttribute = {
       kind: 'binary',
       name: 'trigger',
@@ -27,10 +33,10 @@ export class LedClassDir {
     }
     this.fixed = [
       textAttr('brightness', 0o644, { show: () => `${led.brightness}\n`, store: (b) => this.storeBrightness(b) }),
-      symlinkNode('device', '../../uleds'),
+      ...(links.device !== undefined ? [symlinkNode('device', links.device)] : []),
       textAttr('max_brightness', 0o444, { show: () => `${led.maxBrightness}\n` }),
       powerDir(),
-      symlinkNode('subsystem', '../../../../../class/leds'),
+      symlinkNode('subsystem', links.subsystem),
       trigger,
       ueventAttr()
     ]

@@ -131,7 +131,7 @@ t.test('a mistake on the command line says which option', async t => {
   t.equal(errorOf(() => fromCli(['--led', 'x=blinky']))?.message, '--led x=blinky: LED "x": "driver" must be one of "memory", "sc27xx", "sysfs" (got "blinky")')
   t.equal(errorOf(() => fromCli(['--led', 'a'], { leds: [{ name: 'a' }] }))?.message, '--led a: LED "a" is defined twice', 'the second declaration is the one named')
   t.match(errorOf(() => fromCli([], 'x'))?.message, /\.json: expected an object with a "leds" list$/)
-  t.match(errorOf(() => fromCli([], { leds: [{ name: 'a' }], hz: 250, colour: 1 }))?.message, /unknown field "colour" \(known: leds, hz, kernel, triggers, clock, machine, trace, loadavg, timeline_events\)/)
+  t.match(errorOf(() => fromCli([], { leds: [{ name: 'a' }], hz: 250, colour: 1 }))?.message, /unknown field "colour" \(known: leds, hz, kernel, triggers, clock, machine, layout, trace, loadavg, timeline_events\)/)
   t.match(errorOf(() => mountConfigFrom(parseArgs(['--config', join(work, 'missing.json')], MOUNT_OPTIONS, 'mount'), '/x'))?.message, /^cannot read the config file .*missing\.json: ENOENT$/)
 })
 
