@@ -8,6 +8,9 @@ function clear (p: Pending): void {
   else clearImmediate(p.h)
 }
 
+/** The longest delay Node's timers take. */
+const TIMEOUT_MAX = 2 ** 31 - 1
+
 /**
  * Where performance.now() lies on the monotonic clock the event loop's
  * timers count in (process.hrtime, in ms): the reading with the shortest
@@ -85,7 +88,9 @@ export class RealClock implements Clock {
    * boundary of the monotonic clock at or after `at`, armed at `now` < `at`.
    */
   private delayTo (at: number, now: number): number {
-    return Math.ceil(at + this.originMono) - Math.floor(now + this.originMono)
+    // Node turns a delay past 2^31-1 ms (24.8 days; a long pattern hold on the
+    // wheel's last level is ~49 days) into 1 ms: wake up then and re-arm instead.
+    return Math.min(TIMEOUT_MAX, Math.ceil(at + this.originMono) - Math.floor(now + this.originMono))
   }
 
   cancel (handle: ClockHandle): void {

@@ -48,3 +48,18 @@ t.test('time starts near 0 and only moves forward', async t => {
   await new Promise(resolve => setTimeout(resolve, 5))
   t.ok(clock.now() > a)
 })
+
+t.test('a deadline past the longest Node timer waits instead of firing at once', async t => {
+  const clock = new RealClock()
+  const warnings: string[] = []
+  const onWarning = (w: Error): void => { warnings.push(w.name) }
+  process.on('warning', onWarning)
+  let ran = false
+  // 50 days: what a long pattern hold on the wheel's last level can ask for.
+  clock.schedule(clock.now() + 50 * 86400e3, () => { ran = true })
+  await new Promise(resolve => setTimeout(resolve, 30))
+  process.off('warning', onWarning)
+  clock.dispose()
+  t.equal(ran, false)
+  t.same(warnings, [], 'no timeout overflow')
+})
