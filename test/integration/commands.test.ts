@@ -94,7 +94,7 @@ t.test('ledfs watch on a terminal: live rows, q quits and restores the screen', 
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve))
   t.teardown(async () => { if (child.exitCode === null) child.kill('SIGKILL'); await exited })
   const waitFor = async (re: RegExp, what: string): Promise<void> => {
-    const until = Date.now() + 15000
+    const until = Date.now() + 60000 // a loaded machine starts node slowly
     while (!re.test(screen)) {
       if (Date.now() > until || child.exitCode !== null) throw new Error(`${what} never showed: ${JSON.stringify(screen.slice(-600))}`)
       await new Promise(resolve => setTimeout(resolve, 20))

@@ -1,11 +1,11 @@
 import t from 'tap'
+import { tempDir } from '../support/tmp'
 import { spawnSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync, writeFileSync, existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { CLI } from '../support/mount'
 
-const work = mkdtempSync(join(tmpdir(), 'ledfs-run-'))
+const work = tempDir(t, 'run')
 
 function ledfsMounts (): string[] {
   return readFileSync('/proc/self/mountinfo', 'utf8').split('\n').filter(l => l.includes('fuse.ledfs') || l.split(' ')[4] === '/sys/class/leds')

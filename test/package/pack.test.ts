@@ -167,7 +167,8 @@ t.test('npm pack of a clean tree, installed into a project and globally', async 
     const g = run('npm', ['install', '-g', '--prefix', prefix, '--prefer-offline', '--no-audit', '--no-fund', tgz], stage)
     if (g.status !== 0 && NETWORK_ERROR.test(g.stderr)) {
       // A global install resolves fuse-native's version range, which needs the registry's metadata (npm ci's cache has only tarballs).
-      t.skip(`the npm registry is unreachable, so a global install cannot resolve fuse-native: ${g.stderr.split('\n')[0]}`)
+      const why = `the npm registry is unreachable, so a global install cannot resolve fuse-native: ${g.stderr.split('\n')[0]}`
+      t.test('ledfs from a global install', { skip: why }, async () => {})
       return
     }
     t.equal(g.status, 0, out(g))
