@@ -150,3 +150,16 @@ t.test('startLedfs removes its temporary folders when stopped', async t => {
   await fs.stop()
   t.throws(() => readdirSync(dir), { code: 'ENOENT' }, 'the mount folder is gone')
 })
+
+t.test('help: ledfs, ledfs help [COMMAND], COMMAND --help', async t => {
+  const bare = ledfs()
+  t.equal(bare.code, 2, 'no command is a usage error')
+  t.match(bare.out, /^ledfs - the Linux LED class sysfs ABI/)
+  t.equal(ledfs('help').out, bare.out)
+  for (const cmd of ['mount', 'run', 'clock', 'inspect', 'timeline', 'plot', 'watch']) {
+    const own = ledfs(cmd, '--help')
+    t.equal(own.code, 0, `${cmd} --help`)
+    t.match(own.out, new RegExp(`^ledfs ${cmd} `), `${cmd} --help starts with its usage`)
+    t.equal(ledfs('help', cmd).out, own.out, `ledfs help ${cmd} is the same text`)
+  }
+})

@@ -11,6 +11,10 @@ import { dirname, join } from 'node:path'
 import { ROOT } from '../support/mount'
 import { tempDir } from '../support/tmp'
 
+// It compiles, installs three times and runs every example: on a loaded
+// machine that takes longer than the suite's limit per file.
+t.setTimeout(900000)
+
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { name: string, version: string, dependencies: Record<string, string> }
 const TARBALL = `${pkg.name}-${pkg.version}.tgz`
 const NETWORK_ERROR = /ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ETIMEDOUT|ENETUNREACH|ECONNRESET/
