@@ -10,11 +10,12 @@ APT_OPTS := -o DPkg::Lock::Timeout=600
 
 .PHONY: deps system-deps udev-clients build test run clean conformance bench stress fuzz check-fuse
 
-## system-deps: the Debian packages FUSE needs (libfuse 2 for the binding, fusermount to unmount).
+## system-deps: the Debian packages FUSE needs (libfuse 2 for the binding, fusermount to unmount),
+## and pytest for the Python example the tests run (Debian's, for /usr/bin/python3).
 system-deps:
-	@if ! /sbin/ldconfig -p | grep -q 'libfuse\.so\.2 ' || ! command -v fusermount >/dev/null; then \
-	  echo "make: installing FUSE packages (fuse, libfuse2)"; \
-	  $(SUDO) apt-get $(APT_OPTS) update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get $(APT_OPTS) install -y -qq fuse libfuse2 >/dev/null; \
+	@if ! /sbin/ldconfig -p | grep -q 'libfuse\.so\.2 ' || ! command -v fusermount >/dev/null || ! /usr/bin/python3 -c 'import pytest' 2>/dev/null; then \
+	  echo "make: installing Debian packages (fuse, libfuse2, python3-pytest)"; \
+	  $(SUDO) apt-get $(APT_OPTS) update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get $(APT_OPTS) install -y -qq fuse libfuse2 python3-pytest >/dev/null; \
 	fi
 
 ## udev-clients: the libudev clients the device-model tests run (pyudev for Debian's python3, udevadm).
@@ -38,9 +39,16 @@ dist/.built: $(SOURCES) node_modules/.package-lock.json
 	npx tsc -p tsconfig.json
 	@touch $@
 
-## test: unit tests, FUSE integration tests and the recorded kernel transcripts.
+## test: unit tests, FUSE integration tests, the recorded kernel transcripts, and the package as
+## installed (npm pack) with its CI recipes. The tests get a temporary folder of their own, which
+## must be empty when they end (but for the runner's own compile cache): a test that leaves
+## something behind fails the run.
 test: build check-fuse udev-clients
-	npx tap
+	@tmp=$$(mktemp -d "$${TMPDIR:-/tmp}/ledfs-make-test.XXXXXX") && chmod 0755 "$$tmp" && \
+	  TMPDIR="$$tmp" npx tap; rc=$$?; \
+	  rm -rf "$$tmp"/v8-compile-cache-*; \
+	  if ! rmdir "$$tmp" 2>/dev/null; then echo "make test: the tests left files behind in $$tmp:"; ls -A "$$tmp"; exit 1; fi; \
+	  exit $$rc
 
 check-fuse:
 	@[ -e /dev/fuse ] || { echo "make: /dev/fuse is missing: load the fuse module (modprobe fuse) or give the container the device"; exit 1; }

@@ -42,12 +42,29 @@ kernel allows it, which also needs read/write access to /dev/fuse.
 
 const INNER = 'LEDFS_RUN_INNER'
 
+function sysctl (name: string): string | undefined {
+  try { return readFileSync(`/proc/sys/${name}`, 'utf8').trim() } catch { return undefined }
+}
+
+/** Whether this process holds CAP_SYS_ADMIN (a container's root may not: docker run without --cap-add SYS_ADMIN). */
+function hasSysAdmin (): boolean {
+  try {
+    const eff = /^CapEff:\s*([0-9a-f]+)$/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1]
+    return eff === undefined || (BigInt(`0x${eff}`) & (1n << 21n)) !== 0n
+  } catch {
+    return true
+  }
+}
+
 /** Why an unprivileged user cannot get a namespace with FUSE here, or undefined. */
 function cannotRunUnprivileged (): string | undefined {
   try {
     const max = Number(readFileSync('/proc/sys/user/max_user_namespaces', 'utf8').trim())
     if (max === 0) return 'user namespaces are disabled on this machine (/proc/sys/user/max_user_namespaces is 0); run as root'
   } catch { /* older kernels have no such file */ }
+  // Ubuntu 23.10 and later, through AppArmor; older Debian kernels, through their own switch.
+  if (sysctl('kernel/apparmor_restrict_unprivileged_userns') === '1') return 'AppArmor keeps unprivileged user namespaces from mounting here (sysctl kernel.apparmor_restrict_unprivileged_userns=1): run with sudo, or set that sysctl to 0'
+  if (sysctl('kernel/unprivileged_userns_clone') === '0') return 'unprivileged user namespaces are disabled (sysctl kernel.unprivileged_userns_clone=0): run as root, or set that sysctl to 1'
   try {
     accessSync('/dev/fuse', fsConstants.R_OK | fsConstants.W_OK)
   } catch {
@@ -97,6 +114,7 @@ export async function runCommand (argv: string[]): Promise<number> {
   if (process.env[INNER] !== '1') {
     // Outside: re-run this command in a new mount namespace (and a user namespace when not root).
     const root = process.getuid?.() === 0
+    if (root && !hasSysAdmin()) throw new UsageError('cannot make a mount namespace: root here lacks CAP_SYS_ADMIN (in a container: docker run --cap-add SYS_ADMIN --device /dev/fuse)')
     if (!root) {
       const why = cannotRunUnprivileged()
       if (why !== undefined) throw new UsageError(`cannot run without root: ${why}`)

@@ -1,8 +1,8 @@
 import t from 'tap'
+import { tempDir } from '../support/tmp'
 import { spawnSync } from 'node:child_process'
 import * as fs from 'node:fs'
-import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { CLI, startMount } from '../support/mount'
 
@@ -15,7 +15,7 @@ function isMounted (dir: string): boolean {
 }
 
 t.test('a sysfs-backed LED drives another ledfs mount and puts it back on SIGTERM', async t => {
-  const work = mkdtempSync(join(tmpdir(), 'ledfs-be-'))
+  const work = tempDir(t, 'be')
   const traceA = join(work, 'a.jsonl')
   const a = await startMount(['--led', 'real', '--trace', traceA])
   t.teardown(async () => { await a.stop() })
@@ -67,7 +67,7 @@ t.test('a target that goes away at run time is reported once; the emulated LED k
 })
 
 t.test('plain files as the target', async t => {
-  const dir = mkdtempSync(join(tmpdir(), 'ledfs-plain-'))
+  const dir = tempDir(t, 'plain')
   writeFileSync(join(dir, 'brightness'), '5\n')
   writeFileSync(join(dir, 'max_brightness'), '100\n')
   writeFileSync(join(dir, 'trigger'), '[none] timer\n')
@@ -81,7 +81,7 @@ t.test('plain files as the target', async t => {
 })
 
 t.test('bad targets and bad configuration fail before anything is mounted', async t => {
-  const work = mkdtempSync(join(tmpdir(), 'ledfs-badcfg-'))
+  const work = tempDir(t, 'badcfg')
   const mnt = join(work, 'mnt')
   mkdirSync(mnt)
   const notled = join(work, 'notled')
@@ -193,7 +193,7 @@ t.test('SC27xx LEDs naming one controller are its lines and share its CTRL regis
 })
 
 t.test('a config file with a default trigger and pattern', async t => {
-  const work = mkdtempSync(join(tmpdir(), 'ledfs-cfg-'))
+  const work = tempDir(t, 'cfg')
   const f = join(work, 'leds.json')
   writeFileSync(f, JSON.stringify({
     hz: 1000,
