@@ -451,7 +451,7 @@ export async function fuzz (opts: FuzzOptions): Promise<FuzzReport> {
   const seed = opts.seed ?? (Date.now() ^ (Math.random() * 0x7fffffff)) | 0
   const maxOps = opts.maxOps ?? 24
   const log = opts.log ?? (() => {})
-  const args = opts.mountArgs ?? ['--led', 'oracle']
+  const args = opts.mountArgs ?? ['--led', 'oracle', '--triggers', 'pattern']
   let m: StartedMount = await startMount(args)
   let big: BigWriter | null = new BigWriter()
   if (!big.start()) big = null

@@ -1,74 +1,22 @@
 import t from 'tap'
 import { execFileSync } from 'node:child_process'
-import { existsSync, readFileSync, openSync, closeSync, writeSync } from 'node:fs'
+import { readFileSync, openSync, closeSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
 import { withLedfs } from '../../lib/api'
 import { controlRequest } from '../../lib/control/client'
-import { compareTranscripts, readJsonl } from '../support/compare'
 import { CLI, startMount } from '../support/mount'
-import { runProbe } from '../support/probe'
 
 /**
  * The event triggers of the trigger modules through a real FUSE mount
- * (`--triggers all`). Their 6.12 transcripts (kernel-6.12-all) are replayed
- * on `--kernel mainline` and must match the kernel op for op but for the
- * declared differences (the 6.1-all ones are the replay's, in
- * test/conformance); then the virtual machine is driven through the control
- * socket.
+ * (`--triggers all`), driven through the virtual machine's control socket,
+ * the API and the CLI. Their kernel transcripts (kernel-6.1-all,
+ * kernel-6.12-all) are replayed by test/conformance/replay.test.ts.
  */
-const HERE = join(__dirname, '..', 'conformance')
-const CASES = ['event-triggers', 'backlight', 'gpio', 'activity', 'netdev', 'netdev-modes', 'netdev-names', 'blink-brightness']
 
 async function mount (args: string[]): Promise<{ dir: string, led: string, stop: () => Promise<unknown> }> {
   const m = await startMount(['--led', 'oracle', '--triggers', 'all', ...args])
   return { dir: m.dir, led: m.ledDir('oracle'), stop: m.stop }
 }
-
-/**
- * Ops known to differ, by case, with the reason; the test fails if any
- * other op differs or a listed one stops differing. Neither 6.12 difference
- * is a trigger's: the mainline profile still lists 6.1's trigger modules,
- * and its kernfs answers lseek(2) on a file whose attribute is gone.
- */
-const HELD_SEEK = '6.12 kernfs: lseek on a held fd fails with ENODEV once the attribute is removed (6.1: the seek works, the read fails)'
-const NO_AUDIO = '6.12 has no ledtrig-audio module (audio-mute, audio-micmute are EINVAL there); the mainline profile lists 6.1\'s trigger modules'
-const PROFILES: Array<{ dir: string, args: string[], differ: Record<string, { ops: number[], why: string }> }> = [
-  {
-    dir: 'kernel-6.12-all',
-    args: ['--kernel', 'mainline', '--machine', 'virtual'],
-    differ: {
-      'event-triggers': { ops: [29, 30, 31, 34, 35, 36, 41], why: NO_AUDIO },
-      backlight: { ops: [61], why: HELD_SEEK },
-      activity: { ops: [41], why: HELD_SEEK },
-      netdev: { ops: [111], why: HELD_SEEK }
-    }
-  }
-]
-
-let total = 0
-for (const p of PROFILES) {
-  for (const name of CASES) {
-    const golden = join(HERE, p.dir, `${name}.jsonl`)
-    if (!existsSync(golden)) continue
-    t.test(`${name} against ${p.dir}`, async t => {
-      const m = await mount(p.args)
-      try {
-        const r = compareTranscripts(readJsonl(golden), await runProbe(m.led, readFileSync(join(HERE, 'cases', `${name}.txt`))))
-        total += r.total
-        const known = p.differ[name]?.ops ?? []
-        const differing = r.mismatches.map(l => Number(/^#(\d+)/.exec(l)?.[1])).filter((n, i, a) => a.indexOf(n) === i).sort((a, b) => a - b)
-        t.same(differing, known, `ops that differ: ${r.mismatches.join(' | ') || 'none'}${known.length > 0 ? ` (expected: ${p.differ[name].why})` : ''}`)
-        t.comment(`${name} (${p.dir}): ${r.identical}/${r.total} ops identical`)
-      } finally {
-        await m.stop()
-      }
-    })
-  }
-}
-
-t.test('enough ops compared', async t => {
-  t.ok(total >= 300, `${total} ops compared`)
-})
 
 const write = (p: string, s: string): number | string => {
   try { const fd = openSync(p, 'w'); try { return writeSync(fd, s) } finally { closeSync(fd) } } catch (e) { return (e as NodeJS.ErrnoException).code ?? String(e) }
