@@ -8,13 +8,21 @@ LEDS_DIR ?= leds
 # Wait for another apt/dpkg run (unattended upgrades, a provisioning script) instead of failing.
 APT_OPTS := -o DPkg::Lock::Timeout=600
 
-.PHONY: deps system-deps build test run clean conformance bench stress fuzz check-fuse
+.PHONY: deps system-deps udev-clients build test run clean conformance bench stress fuzz check-fuse
 
-## system-deps: the Debian packages FUSE needs (libfuse 2 for the binding, fusermount to unmount).
+## system-deps: the Debian packages FUSE needs (libfuse 2 for the binding, fusermount to unmount),
+## and pytest for the Python example the tests run (Debian's, for /usr/bin/python3).
 system-deps:
-	@if ! /sbin/ldconfig -p | grep -q 'libfuse\.so\.2 ' || ! command -v fusermount >/dev/null; then \
-	  echo "make: installing FUSE packages (fuse, libfuse2)"; \
-	  $(SUDO) apt-get $(APT_OPTS) update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get $(APT_OPTS) install -y -qq fuse libfuse2 >/dev/null; \
+	@if ! /sbin/ldconfig -p | grep -q 'libfuse\.so\.2 ' || ! command -v fusermount >/dev/null || ! /usr/bin/python3 -c 'import pytest' 2>/dev/null; then \
+	  echo "make: installing Debian packages (fuse, libfuse2, python3-pytest)"; \
+	  $(SUDO) apt-get $(APT_OPTS) update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get $(APT_OPTS) install -y -qq fuse libfuse2 python3-pytest >/dev/null; \
+	fi
+
+## udev-clients: the libudev clients the device-model tests run (pyudev for Debian's python3, udevadm).
+udev-clients:
+	@if ! /usr/bin/python3 -c 'import pyudev' 2>/dev/null || ! command -v udevadm >/dev/null; then \
+	  echo "make: installing libudev clients for the tests (python3-pyudev, udev)"; \
+	  $(SUDO) apt-get $(APT_OPTS) update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get $(APT_OPTS) install -y -qq python3-pyudev udev >/dev/null; \
 	fi
 
 ## node_modules: exactly what package-lock.json says.
@@ -31,9 +39,16 @@ dist/.built: $(SOURCES) node_modules/.package-lock.json
 	npx tsc -p tsconfig.json
 	@touch $@
 
-## test: unit tests, FUSE integration tests and the recorded kernel transcripts.
-test: build check-fuse
-	npx tap
+## test: unit tests, FUSE integration tests, the recorded kernel transcripts, and the package as
+## installed (npm pack) with its CI recipes. The tests get a temporary folder of their own, which
+## must be empty when they end (but for the runner's own compile cache): a test that leaves
+## something behind fails the run.
+test: build check-fuse udev-clients
+	@tmp=$$(mktemp -d "$${TMPDIR:-/tmp}/ledfs-make-test.XXXXXX") && chmod 0755 "$$tmp" && \
+	  TMPDIR="$$tmp" npx tap; rc=$$?; \
+	  rm -rf "$$tmp"/v8-compile-cache-*; \
+	  if ! rmdir "$$tmp" 2>/dev/null; then echo "make test: the tests left files behind in $$tmp:"; ls -A "$$tmp"; exit 1; fi; \
+	  exit $$rc
 
 check-fuse:
 	@[ -e /dev/fuse ] || { echo "make: /dev/fuse is missing: load the fuse module (modprobe fuse) or give the container the device"; exit 1; }
@@ -44,27 +59,32 @@ run: build check-fuse
 	@echo "In another shell try:"
 	@echo "  cd $(LEDS_DIR)/ledfs:green:status; cat trigger; echo pattern > trigger"
 	@echo "  echo 0 1000 255 2000 > pattern; cat pattern; echo 3 > repeat; cat brightness"
-	@echo "  cd ../sc27xx:white:breath; echo pattern > trigger; echo 0 500 255 1000 0 500 0 1000 > hw_pattern"
+	@echo "  cd ../sc27xx:white:breath; cat trigger; echo 0 500 255 1000 0 500 0 1000 > hw_pattern    (its trigger is pattern from the start)"
 	@echo "  ./bin/ledfs watch $(LEDS_DIR)    (a live view; q quits)"
 	@echo "Stop with Ctrl-C."
 	./bin/ledfs mount $(LEDS_DIR)
 
-## conformance: re-record every case's kernel transcript from the real kernel (maintainers).
+## conformance: re-record every kernel transcript from the real kernel (maintainers).
+## Each directory test/conformance/kernel-P holds transcripts of ORACLE_PROFILE=P: every
+## NAME.jsonl in it is re-recorded from cases/NAME.txt under that profile. PROFILE=P limits
+## the run to one directory; CASE=NAME records that case (also where it has no transcript yet).
 ## Needs the oracle toolkit (ORACLE_DIR) and Debian's package archive; `make test` never does.
 ORACLE_DIR ?= ../shared/oracle
-CASES := $(wildcard test/conformance/cases/*.txt)
+TRANSCRIPT_DIRS = $(if $(PROFILE),test/conformance/kernel-$(PROFILE),$(wildcard test/conformance/kernel-*))
 conformance:
 	@[ -x "$(ORACLE_DIR)/run.sh" ] || { echo "make conformance: no kernel oracle at ORACLE_DIR=$(ORACLE_DIR); set ORACLE_DIR to the oracle toolkit's folder"; exit 2; }
+	@[ -z "$(CASE)" ] || [ -f test/conformance/cases/$(CASE).txt ] || { echo "make conformance: no case test/conformance/cases/$(CASE).txt"; exit 2; }
 	$(SUDO) $(ORACLE_DIR)/setup.sh
-	@set -e; for c in $(CASES); do n=$$(basename $$c .txt); \
-	  echo "conformance: $$n (6.1)"; \
-	  $(ORACLE_DIR)/run.sh $$c > test/conformance/kernel-6.1/$$n.jsonl.new; \
-	  mv test/conformance/kernel-6.1/$$n.jsonl.new test/conformance/kernel-6.1/$$n.jsonl; \
-	  if [ -f test/conformance/kernel-4.20/$$n.jsonl ]; then \
-	    echo "conformance: $$n (4.20)"; \
-	    ORACLE_PROFILE=4.20 $(ORACLE_DIR)/run.sh $$c > test/conformance/kernel-4.20/$$n.jsonl.new; \
-	    mv test/conformance/kernel-4.20/$$n.jsonl.new test/conformance/kernel-4.20/$$n.jsonl; \
-	  fi; done
+	@# the 6.12 profiles boot another kernel, prepared by a second script
+	@if echo "$(TRANSCRIPT_DIRS)" | grep -q 'kernel-6\.12'; then $(SUDO) $(ORACLE_DIR)/setup-6.12.sh; fi
+	@set -e; for d in $(TRANSCRIPT_DIRS); do p=$${d##*/kernel-}; mkdir -p $$d; \
+	  names=$$(if [ -n "$(CASE)" ]; then echo $(CASE); else for g in $$d/*.jsonl; do if [ -e $$g ]; then basename $$g .jsonl; fi; done; fi); \
+	  for n in $$names; do \
+	    [ -f test/conformance/cases/$$n.txt ] || { echo "make conformance: $$d/$$n.jsonl has no case file cases/$$n.txt"; exit 2; }; \
+	    echo "conformance: $$n ($$p)"; \
+	    ORACLE_PROFILE=$$p $(ORACLE_DIR)/run.sh test/conformance/cases/$$n.txt > $$d/$$n.jsonl.new; \
+	    mv $$d/$$n.jsonl.new $$d/$$n.jsonl; \
+	  done; done
 	@echo "conformance: transcripts re-recorded; review with git diff, then run make test"
 
 ## stress: 32 processes on the same LEDs for 60 s (make test runs a 3 s version).

@@ -1,30 +1,42 @@
 import { spawn, type ChildProcess } from 'node:child_process'
-import { existsSync, mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { controlRequest } from './control/client'
 import type { ControlRequest } from './control/protocol'
+import { checkMount } from './decl/schema'
+import { fromApi, toConfigJson, type ApiLed } from './decl/sources'
 import type { ProfileName, TriggerSet } from './profiles'
 import type { TimelineEvent } from './timeline/timeline'
+import { readTraceFile } from './timeline/trace'
 
-/** An LED for the API: a name, or the fields of a config-file entry. */
-export type ApiLed = string | {
-  name: string
-  maxBrightness?: number
-  driver?: 'memory' | 'sc27xx' | 'sysfs'
-  /** With driver "sysfs": the real LED's directory. */
-  target?: string
-  defaultTrigger?: string
-  defaultPattern?: number[]
-}
+export type { ApiLed } from './decl/sources'
 
+/**
+ * A mount for a test. The declaration fields are those of a config file in
+ * camelCase (docs/config.md), checked before anything starts, with the same
+ * error text as the command line and the config file.
+ */
 export interface LedfsOptions {
+  /** Default: one memory LED, "led0". */
   leds?: ApiLed[]
   kernel?: ProfileName
   /** Which triggers are registered (see `ledfs mount --triggers`). */
   triggers?: TriggerSet
+  /** Default "real". */
   clock?: 'real' | 'virtual'
   hz?: 100 | 250 | 300 | 1000
+  /** Append every brightness change to this file (see `ledfs mount --trace`). */
+  trace?: string
+  /** The 1-minute load average the heartbeat trigger sees (default: the machine's; 0 with a virtual clock). */
+  loadavg?: number
+  /** How many brightness events the in-memory timeline keeps. */
+  timelineEvents?: number
+  /**
+   * Where netdev's interfaces and activity's CPU counters come from (see
+   * `ledfs mount --machine`): default virtual with clock "virtual", else host.
+   */
+  machine?: 'host' | 'virtual'
   /** Mount here instead of a fresh temporary directory. */
   dir?: string
 }
@@ -43,6 +55,14 @@ export interface Ledfs {
   now: () => Promise<number>
   /** A backend's state, e.g. SC27xx registers. */
   inspect: (led: string) => Promise<Record<string, unknown>>
+  /**
+   * With a virtual machine: change network interface `name` (created if
+   * missing, removed with present: false): carrier (`link`) and the packet
+   * (`rx`, `tx`) and error counters. Returns its state, or null once removed.
+   */
+  setNetdev: (name: string, update: { present?: boolean, link?: boolean, rx?: number, tx?: number, rxErrors?: number, txErrors?: number }) => Promise<Record<string, unknown> | null>
+  /** With a virtual machine: the share of every CPU busy from now on (0..1), and optionally the CPU count. */
+  setCpuLoad: (load: number, cpus?: number) => Promise<void>
   /** Unmount and stop; safe to call twice. */
   stop: () => Promise<void>
 }
@@ -112,25 +132,16 @@ export async function spawnMount (args: string[], env?: NodeJS.ProcessEnv): Prom
  * synchronous file call the test (or its code under test) makes.
  */
 export async function startLedfs (opts: LedfsOptions = {}): Promise<Ledfs> {
-  const own = opts.dir === undefined
-  const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'ledfs-'))
+  // Checked here, so a mistake rejects with the same text the command line gives.
+  const { dir: given, ...decl } = opts
+  const input = fromApi({ ...decl, leds: opts.leds ?? ['led0'] })
+  checkMount(input)
+  const own = given === undefined
+  const dir = given ?? mkdtempSync(join(tmpdir(), 'ledfs-'))
   const cfgDir = mkdtempSync(join(tmpdir(), 'ledfs-cfg-'))
   const config = join(cfgDir, 'leds.json')
-  const leds = (opts.leds ?? ['led0']).map(l => typeof l === 'string' ? { name: l } : l)
-  writeFileSync(config, JSON.stringify({
-    leds: leds.map(l => ({
-      name: l.name,
-      ...(l.maxBrightness !== undefined ? { max_brightness: l.maxBrightness } : {}),
-      ...(l.driver !== undefined ? { driver: l.driver } : {}),
-      ...(l.target !== undefined ? { target: l.target } : {}),
-      ...(l.defaultTrigger !== undefined ? { default_trigger: l.defaultTrigger } : {}),
-      ...(l.defaultPattern !== undefined ? { default_pattern: l.defaultPattern } : {})
-    }))
-  }))
-  const args = [dir, '--config', config, '--clock', opts.clock ?? 'real']
-  if (opts.kernel !== undefined) args.push('--kernel', opts.kernel)
-  if (opts.hz !== undefined) args.push('--hz', String(opts.hz))
-  if (opts.triggers !== undefined) args.push('--triggers', opts.triggers)
+  writeFileSync(config, toConfigJson(input))
+  const args = [dir, '--config', config]
   const cleanup = (): void => {
     rmSync(cfgDir, { recursive: true, force: true })
     if (own) rmSync(dir, { recursive: true, force: true })
@@ -157,6 +168,8 @@ export async function startLedfs (opts: LedfsOptions = {}): Promise<Ledfs> {
     advance: async (ms) => (await ask({ cmd: 'advance', ms })).now as number,
     now: async () => (await ask({ cmd: 'now' })).now as number,
     inspect: async (led) => await ask({ cmd: 'inspect', led }),
+    setNetdev: async (name, update) => (await ask({ cmd: 'netdev', name, ...update })).state as Record<string, unknown> | null,
+    setCpuLoad: async (load, cpus) => { await ask({ cmd: 'cpu-load', load, cpus }) },
     stop: async () => {
       stopping ??= (async () => {
         if (child.exitCode === null) child.kill('SIGTERM')
@@ -180,7 +193,5 @@ export async function withLedfs<T> (opts: LedfsOptions, fn: (fs: Ledfs) => Promi
   }
 }
 
-/** Read a trace file written by --trace. */
-export function readTrace (file: string): TimelineEvent[] {
-  return readFileSync(file, 'utf8').split('\n').filter(l => l.trim() !== '').map(l => JSON.parse(l) as TimelineEvent)
-}
+/** Read a trace file written by --trace (throws a TraceError naming the file and line). */
+export const readTrace = readTraceFile

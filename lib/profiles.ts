@@ -2,7 +2,15 @@
  * What differs between the kernels ledfs can emulate. Every version-specific
  * decision reads this table; nothing else checks a version.
  */
-export type ProfileName = '4.20' | '6.1' | 'mainline'
+
+/** A kernel whose answers were recorded (test/conformance/kernel-<version>/). */
+export type KernelVersion = '4.20' | '6.1' | '6.12'
+
+/**
+ * What --kernel, the config file and the API accept: a recorded kernel, or an
+ * alias of one (PROFILE_ALIASES).
+ */
+export type ProfileName = KernelVersion | 'mainline'
 
 /**
  * Which triggers a mount registers: `all` is a machine with every LED trigger
@@ -14,9 +22,19 @@ export type TriggerSet = 'all' | 'pattern'
 export const TRIGGER_SETS: readonly TriggerSet[] = ['all', 'pattern']
 
 export interface KernelProfile {
-  readonly name: ProfileName
+  readonly name: KernelVersion
+  /** CONFIG_HZ of the emulated build: a mount's tick rate unless one is given. */
+  readonly hz: number
   /** Trigger names in registration order, as `cat trigger` lists them (one CPU). */
   readonly triggers: Readonly<Record<TriggerSet, readonly string[]>>
+  readonly core: {
+    /**
+     * 6.12's led_trigger_set() forgets LED_INIT_DEFAULT_TRIGGER when it removes
+     * a trigger; on 6.1 the flag outlives a default trigger that never reads it,
+     * so a later pattern trigger still applies the firmware's default pattern.
+     */
+    readonly removalClearsInitDefault: boolean
+  }
   readonly pattern: {
     /** sscanf conversion for a tuple's brightness: %d (4.20) accepts a sign, %u does not. */
     readonly brightnessConversion: 'u' | 'd'
@@ -24,8 +42,15 @@ export interface KernelProfile {
     readonly rejectAboveMax: boolean
     /** 4.20 skips the tuple after a step change whatever its duration; 6.1 only when it is 0 ms. */
     readonly stepAlwaysSkipsNext: boolean
-    /** mainline adds hr_pattern: the same tuples driven by an hrtimer, without jiffy rounding. */
+    /** 6.12 adds hr_pattern: the same tuples driven by an hrtimer, without jiffy rounding. */
     readonly hrPattern: boolean
+  }
+  /** Where trigger modules other than pattern changed between kernels. */
+  readonly modules: {
+    /** 6.12's gpio trigger takes its line from the LED's firmware node (no gpio/inverted files); 6.1's from the gpio file. */
+    readonly gpioFromFirmware: boolean
+    /** 6.12's netdev adds half_duplex, full_duplex, rx_err, tx_err, offloaded and per-speed link files. */
+    readonly netdevLinkModes: boolean
   }
 }
 
@@ -43,29 +68,66 @@ const DEBIAN_6_1_TRIGGERS: KernelProfile['triggers'] = {
   pattern: [...DEBIAN_6_1_BUILTIN, 'pattern']
 }
 
-export const PROFILES: Record<ProfileName, KernelProfile> = {
+/** Debian 6.12's built-in event triggers: 6.1's without ide-disk (the disk trigger no longer registers that alias). */
+const DEBIAN_6_12_BUILTIN = DEBIAN_6_1_BUILTIN.filter(n => n !== 'ide-disk')
+
+/** Debian 6.12's LED trigger modules, loaded in module-name order: 6.1's without the audio module (6.12 has no ledtrig-audio). */
+const DEBIAN_6_12_MODULES = DEBIAN_6_1_MODULES.filter(n => n !== 'audio-mute' && n !== 'audio-micmute')
+
+const DEBIAN_6_12_TRIGGERS: KernelProfile['triggers'] = {
+  all: [...DEBIAN_6_12_BUILTIN, ...DEBIAN_6_12_MODULES],
+  pattern: [...DEBIAN_6_12_BUILTIN, 'pattern']
+}
+
+export const PROFILES: Readonly<Record<KernelVersion, KernelProfile>> = {
   '4.20': {
     name: '4.20',
+    // The seed patch's trigger as recorded: loaded on Debian's 6.1 kernel.
+    hz: 250,
     triggers: DEBIAN_6_1_TRIGGERS,
-    pattern: { brightnessConversion: 'd', rejectAboveMax: false, stepAlwaysSkipsNext: true, hrPattern: false }
+    core: { removalClearsInitDefault: false },
+    pattern: { brightnessConversion: 'd', rejectAboveMax: false, stepAlwaysSkipsNext: true, hrPattern: false },
+    modules: { gpioFromFirmware: false, netdevLinkModes: false }
   },
   '6.1': {
     name: '6.1',
+    hz: 250,
     triggers: DEBIAN_6_1_TRIGGERS,
-    pattern: { brightnessConversion: 'u', rejectAboveMax: true, stepAlwaysSkipsNext: false, hrPattern: false }
+    core: { removalClearsInitDefault: false },
+    pattern: { brightnessConversion: 'u', rejectAboveMax: true, stepAlwaysSkipsNext: false, hrPattern: false },
+    modules: { gpioFromFirmware: false, netdevLinkModes: false }
   },
-  mainline: {
-    name: 'mainline',
-    triggers: DEBIAN_6_1_TRIGGERS,
-    pattern: { brightnessConversion: 'u', rejectAboveMax: true, stepAlwaysSkipsNext: false, hrPattern: true }
+  '6.12': {
+    // Its kernfs also fails lseek() on a removed attribute with ENODEV; through
+    // FUSE the kernel answers lseek itself, so no mount can (known-differences.json).
+    name: '6.12',
+    hz: 250,
+    triggers: DEBIAN_6_12_TRIGGERS,
+    core: { removalClearsInitDefault: true },
+    pattern: { brightnessConversion: 'u', rejectAboveMax: true, stepAlwaysSkipsNext: false, hrPattern: true },
+    modules: { gpioFromFirmware: true, netdevLinkModes: true }
   }
 }
 
-export const DEFAULT_PROFILE: ProfileName = '6.1'
+/** Other names for a recorded kernel: `mainline` is the newest one recorded. */
+export const PROFILE_ALIASES: Readonly<Record<Exclude<ProfileName, KernelVersion>, KernelVersion>> = {
+  mainline: '6.12'
+}
 
-/** Until every module trigger exists, mounts register the smaller set. */
-export const DEFAULT_TRIGGER_SET: TriggerSet = 'pattern'
+export const DEFAULT_PROFILE: KernelVersion = '6.1'
+
+/** A mount registers what a Debian machine has with every LED trigger module loaded. */
+export const DEFAULT_TRIGGER_SET: TriggerSet = 'all'
+
+/** Every name --kernel takes: the recorded kernels, then the aliases. */
+export const PROFILE_NAMES: readonly ProfileName[] = [...Object.keys(PROFILES), ...Object.keys(PROFILE_ALIASES)] as ProfileName[]
 
 export function isProfileName (s: string): s is ProfileName {
-  return Object.prototype.hasOwnProperty.call(PROFILES, s)
+  return Object.prototype.hasOwnProperty.call(PROFILES, s) || Object.prototype.hasOwnProperty.call(PROFILE_ALIASES, s)
+}
+
+/** The profile a name selects, following an alias. */
+export function profileOf (name: ProfileName): KernelProfile {
+  const version = Object.prototype.hasOwnProperty.call(PROFILE_ALIASES, name) ? PROFILE_ALIASES[name as keyof typeof PROFILE_ALIASES] : name as KernelVersion
+  return PROFILES[version]
 }

@@ -46,3 +46,8 @@ export class PageWriter {
     return Buffer.from(this.chunks.join(''), 'latin1')
   }
 }
+
+/** The active trigger in a `trigger` file's text (the one shown in brackets), or undefined when none is marked. */
+export function activeTrigger (text: string): string | undefined {
+  return /\[([^\]]+)\]/.exec(text)?.[1]
+}

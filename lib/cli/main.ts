@@ -2,10 +2,10 @@ import { mountCommand, MOUNT_HELP } from './mount'
 import { runCommand, RUN_HELP } from './run'
 import { plotCommand, PLOT_HELP } from './plot'
 import { watchCommand, WATCH_HELP } from './watch'
-import { clockCommand, CLOCK_HELP, inspectCommand, INSPECT_HELP, timelineCommand, TIMELINE_HELP } from './control'
+import { clockCommand, CLOCK_HELP, cpuCommand, CPU_HELP, inspectCommand, netCommand, NET_HELP, INSPECT_HELP, timelineCommand, TIMELINE_HELP } from './control'
 import { UsageError } from './args'
 import { MountError } from '../fuse/mount'
-import { ConfigError } from '../config'
+import { ConfigError } from '../decl/schema'
 
 const HELP = `ledfs - the Linux LED class sysfs ABI (with the pattern trigger) as a FUSE filesystem
 
@@ -14,6 +14,8 @@ Usage:
   ledfs run [options] -- CMD     run CMD with /sys/class/leds being an ledfs mount (private namespace)
   ledfs clock DIR now|advance MS  read or advance the virtual clock of a running mount
   ledfs inspect DIR LED         show an LED backend's state (e.g. SC27xx registers)
+  ledfs net DIR IFACE [...]     change a virtual machine's network interface (netdev)
+  ledfs cpu DIR LOAD            set a virtual machine's CPU load (activity)
   ledfs timeline DIR            print the recorded brightness timeline
   ledfs plot TRACE [--svg FILE] chart a trace file in the terminal (and as SVG)
   ledfs watch DIR               live view of every LED of a mount (q quits)
@@ -27,6 +29,8 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>, help:
   run: { run: runCommand, help: RUN_HELP },
   clock: { run: clockCommand, help: CLOCK_HELP },
   inspect: { run: inspectCommand, help: INSPECT_HELP },
+  net: { run: netCommand, help: NET_HELP },
+  cpu: { run: cpuCommand, help: CPU_HELP },
   timeline: { run: timelineCommand, help: TIMELINE_HELP },
   plot: { run: plotCommand, help: PLOT_HELP },
   watch: { run: watchCommand, help: WATCH_HELP }

@@ -1,16 +1,31 @@
 import { closeSync, openSync } from 'node:fs'
 import { resolve } from 'node:path'
-import { instantiate, loadConfig, parseLedOption, type LedDecl } from '../config'
-import { defaultLeds } from '../default-leds'
+import { checkMount, MOUNT_FIELDS, openLeds, type MountDecl } from '../decl/schema'
+import { fromCommandLine, loadConfigFile, mergeInputs } from '../decl/sources'
+import { driverKinds } from '../drivers/registry'
 import { VirtualClock } from '../clock/virtual-clock'
 import { controlSocketPath } from '../control/protocol'
 import { ControlServer } from '../control/server'
 import { FuseMount } from '../fuse/mount'
-import { isSupportedHz } from '../kernel-time/jiffies'
-import { DEFAULT_TRIGGER_SET, isProfileName, TRIGGER_SETS, type TriggerSet } from '../profiles'
+import { SUPPORTED_HZ } from '../kernel-time/jiffies'
+import { DEFAULT_PROFILE, DEFAULT_TRIGGER_SET, PROFILE_ALIASES, PROFILE_NAMES, PROFILES } from '../profiles'
 import { LedSystem } from '../system'
 import { jsonlFileSink } from '../timeline/timeline'
 import { one, parseArgs, UsageError, type OptionSpec, type Parsed } from './args'
+
+/** The --led part of the help: each registered driver, its spelling and summary wrapped to 78 columns. */
+function driverHelp (): string {
+  const indent = ' '.repeat(24)
+  return driverKinds().map(k => {
+    const lines = [`${indent.slice(2)}${k.spelling}`]
+    for (const word of k.summary.split(' ')) {
+      const last = lines[lines.length - 1]
+      if (lines.length > 1 && last.length + 1 + word.length <= 78) lines[lines.length - 1] = `${last} ${word}`
+      else lines.push(`${indent}${word}`)
+    }
+    return lines.join('\n')
+  }).join('\n')
+}
 
 export const MOUNT_HELP = `ledfs mount DIR [options]
 
@@ -19,54 +34,59 @@ line on stdout says when the mount is ready. Ctrl-C (SIGINT) or SIGTERM
 unmounts. A stale mount left at DIR by a killed run is cleared first.
 
 Options:
-  --led NAME[=DRIVER] add an LED (repeatable). DRIVER: memory (default,
-                      max_brightness 255), sc27xx (a mock SC27xx breathing
-                      light with hw_pattern), sysfs:PATH (drive the real LED
-                      directory PATH, e.g. sysfs:/sys/class/leds/input0::capslock;
-                      its trigger and brightness are restored on exit)
-  --config FILE       LEDs (and hz, kernel) from a JSON file; see docs/config.md
+  --led NAME[=DRIVER] add an LED (repeatable; max_brightness 255 unless the
+                      driver says otherwise). DRIVER, default memory:
+${driverHelp()}
+  --config FILE       LEDs and the options below from a JSON file (the
+                      command line wins); see docs/config.md
                       Without --led or --config a default set is mounted:
                       ledfs:green:status (memory) and sc27xx:white:breath.
-  --hz N              kernel tick rate CONFIG_HZ: 100, 250 (default), 300, 1000
-  --kernel V          kernel ABI to emulate: 4.20, 6.1 (default), mainline
+  --hz N              kernel tick rate CONFIG_HZ: ${SUPPORTED_HZ.join(', ')}; default ${PROFILES[DEFAULT_PROFILE].hz}
+  --kernel V          kernel ABI to emulate: ${PROFILE_NAMES.join(', ')}; default ${DEFAULT_PROFILE}
+                      (mainline: the newest recorded kernel, ${PROFILE_ALIASES.mainline})
   --triggers SET      which triggers are registered: all (every LED trigger
                       module of a Debian machine loaded) or pattern (the
                       built-in event triggers and pattern); default ${DEFAULT_TRIGGER_SET}
   --clock real|virtual  real time (default), or virtual time that only moves
                       when told: ledfs clock DIR advance MS
+  --machine host|virtual  where netdev's network interfaces and activity's CPU
+                      counters come from: the host (default with a real clock),
+                      or a quiet virtual machine like the kernel oracle's (only
+                      lo, idle, one CPU; default with --clock virtual) that
+                      ledfs net DIR IFACE … and ledfs cpu DIR LOAD change
   --trace FILE        append every brightness change to FILE as JSON lines:
                       {"t":MS,"led":NAME,"brightness":VALUE}
+  --loadavg N         the 1-minute load average the heartbeat trigger sees
+                      (default: this machine's /proc/loadavg; 0 with --clock virtual)
+  --timeline-events N how many brightness events the in-memory timeline
+                      keeps (0: none, only --trace); the oldest go first
+  --layout class|sys  class (default): DIR is /sys/class/leds, one directory
+                      per LED; sys: DIR is /sys-shaped: DIR/class/leds/NAME
+                      links to the LED under DIR/devices/..., with its parent
+                      devices, DIR/bus and DIR/firmware/devicetree (links
+                      resolve inside DIR); see docs/abi.md
   --allow-other       let other users use the mount (FUSE allow_other): they
                       can read every file and write none (modes are enforced
                       as on sysfs; the files belong to the mounting user)
   -h, --help          this help
 
 Example:
-  ledfs mount ./leds --led oracle
+  ledfs mount ./leds --led oracle --led pmic=sc27xx:ctrl0:line1
   echo pattern > ./leds/oracle/trigger
   echo 0 1000 255 2000 > ./leds/oracle/pattern
 `
 
-export interface MountConfig {
+/** A checked mount declaration, where to mount it, and how. */
+export interface MountConfig extends MountDecl {
   dir: string
-  leds: LedDecl[]
-  hz: number
-  kernel: '4.20' | '6.1' | 'mainline'
-  triggers: TriggerSet
-  trace?: string
   allowOther: boolean
-  clock: 'real' | 'virtual'
 }
 
 /** The options every command that mounts takes. */
 export const MOUNT_OPTIONS: Record<string, OptionSpec> = {
   led: { value: true, repeat: true },
   config: { value: true },
-  hz: { value: true },
-  kernel: { value: true },
-  triggers: { value: true },
-  trace: { value: true },
-  clock: { value: true },
+  ...Object.fromEntries(MOUNT_FIELDS.map(f => [f.cli, { value: true }])),
   'allow-other': { value: false },
   help: { value: false }
 }
@@ -74,23 +94,9 @@ export const MOUNT_OPTIONS: Record<string, OptionSpec> = {
 /** The mount configuration from parsed options (the directory comes separately). */
 export function mountConfigFrom (p: Parsed, dir: string): MountConfig {
   const configPath = one(p, 'config')
-  const file = configPath !== undefined ? loadConfig(configPath) : undefined
-  const hzText = one(p, 'hz') ?? String(file?.hz ?? 250)
-  const hz = /^[0-9]+$/.test(hzText) ? Number(hzText) : NaN
-  if (!isSupportedHz(hz)) throw new UsageError(`--hz must be one of 100, 250, 300, 1000 (got "${hzText}")`)
-  const kernel = one(p, 'kernel') ?? file?.kernel ?? '6.1'
-  if (!isProfileName(kernel)) throw new UsageError(`--kernel must be 4.20, 6.1 or mainline (got "${kernel}")`)
-  const triggers = one(p, 'triggers') ?? file?.triggers ?? DEFAULT_TRIGGER_SET
-  if (!(TRIGGER_SETS as readonly string[]).includes(triggers)) throw new UsageError(`--triggers must be ${TRIGGER_SETS.join(' or ')} (got "${triggers}")`)
-  const leds = [...(file?.leds ?? []), ...(p.options.get('led') ?? []).map(parseLedOption)]
-  const names = new Set<string>()
-  for (const l of leds) {
-    if (names.has(l.name)) throw new UsageError(`LED "${l.name}" is defined twice`)
-    names.add(l.name)
-  }
-  const clock = one(p, 'clock') ?? 'real'
-  if (clock !== 'real' && clock !== 'virtual') throw new UsageError(`--clock must be real or virtual (got "${clock}")`)
-  return { dir, leds: leds.length === 0 ? defaultLeds() : leds, hz, kernel, triggers: triggers as TriggerSet, trace: one(p, 'trace'), allowOther: p.options.has('allow-other'), clock }
+  const file = configPath !== undefined ? loadConfigFile(configPath) : { fields: new Map() }
+  const cli = fromCommandLine(p.options.get('led') ?? [], name => one(p, name))
+  return { ...checkMount(mergeInputs(file, cli)), dir, allowOther: p.options.has('allow-other') }
 }
 
 export function parseMountArgs (argv: string[]): MountConfig {
@@ -105,18 +111,32 @@ export interface Serving {
   mount: FuseMount
   /** Unmount, close the control socket, release the backends (restoring real LEDs). */
   stop: () => Promise<void>
+  /** Environment a command using the mount needs (ledfs run passes it on). */
+  env?: Record<string, string>
 }
 
 /** Build the system from the configuration, mount it at `dir`, open its control socket. */
 export async function startServing (cfg: MountConfig, dir: string, warn: (msg: string) => void, controlPath?: string): Promise<Serving> {
-  const specs = instantiate(cfg.leds, warn)
+  const specs = openLeds(cfg.leds, warn)
   let system: LedSystem
   try {
     // Files belong to whoever mounts (root: uid 0, as on sysfs), so the owner can write and, with --allow-other, others only read.
     const owner = { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 }
-    system = new LedSystem({ leds: specs, hz: cfg.hz, kernel: cfg.kernel, triggers: cfg.triggers, warn, owner, clock: cfg.clock === 'virtual' ? new VirtualClock() : undefined })
+    system = new LedSystem({
+      leds: specs,
+      hz: cfg.hz,
+      kernel: cfg.kernel,
+      triggers: cfg.triggers,
+      loadavg: cfg.loadavg,
+      maxTimelineEvents: cfg.timelineEvents,
+      warn,
+      owner,
+      clock: cfg.clock === 'virtual' ? new VirtualClock() : undefined,
+      machine: cfg.machine,
+      layout: cfg.layout ?? 'class'
+    })
   } catch (e) {
-    for (const s of specs) s.driver?.dispose?.()
+    for (const s of specs) s.driver.dispose?.()
     throw new UsageError((e as Error).message)
   }
   if (cfg.trace !== undefined) {

@@ -1,6 +1,8 @@
-import { readFile, writeFile } from 'node:fs/promises'
+import { writeFile } from 'node:fs/promises'
+import { readTraceFile, TraceError } from '../timeline/trace'
 import type { TimelineEvent } from '../timeline/timeline'
-import { DEFAULT_HEIGHT, DEFAULT_WIDTH, ledNames, renderAscii, timeRange } from '../plot/ascii'
+import { DEFAULT_HEIGHT, DEFAULT_WIDTH, renderAscii } from '../plot/ascii'
+import { ledNames, timeRange } from '../plot/axis'
 import { renderSvg } from '../plot/svg'
 import { one, parseArgs, UsageError, type Parsed } from './args'
 
@@ -36,30 +38,6 @@ function numberOption (p: Parsed, name: string, check: { integer?: boolean, min?
   return v
 }
 
-/** Parse a trace file's text; errors name the file and line. */
-export function parseTrace (text: string, file: string): TimelineEvent[] {
-  const events: TimelineEvent[] = []
-  const lines = text.split('\n')
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i].trim()
-    if (line === '') continue
-    const where = `${file}:${i + 1}`
-    let o: unknown
-    try {
-      o = JSON.parse(line)
-    } catch {
-      throw new UsageError(`${where}: not a JSON line (expected {"t":MS,"led":NAME,"brightness":VALUE}): ${line.length > 60 ? line.slice(0, 60) + '...' : line}`)
-    }
-    if (typeof o !== 'object' || o === null || Array.isArray(o)) throw new UsageError(`${where}: expected an object {"t":MS,"led":NAME,"brightness":VALUE}`)
-    const r = o as Record<string, unknown>
-    if (typeof r.t !== 'number' || !Number.isFinite(r.t)) throw new UsageError(`${where}: "t" must be a number of milliseconds`)
-    if (typeof r.led !== 'string' || r.led === '') throw new UsageError(`${where}: "led" must be a non-empty string`)
-    if (typeof r.brightness !== 'number' || !Number.isFinite(r.brightness)) throw new UsageError(`${where}: "brightness" must be a number`)
-    events.push({ t: r.t, led: r.led, brightness: r.brightness })
-  }
-  return events
-}
-
 export async function plotCommand (argv: string[]): Promise<number> {
   const p = parseArgs(argv, {
     led: { value: true },
@@ -84,16 +62,13 @@ export async function plotCommand (argv: string[]): Promise<number> {
   if (svg === '') throw new UsageError('--svg needs a file name')
   if (from !== undefined && to !== undefined && from >= to) throw new UsageError(`--from (${from}) must be less than --to (${to})`)
 
-  let text: string
+  let events: TimelineEvent[]
   try {
-    text = await readFile(file, 'utf8')
+    events = readTraceFile(file)
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code
-    if (code === 'ENOENT') throw new UsageError(`trace file ${file} does not exist`)
-    if (code === 'EISDIR') throw new UsageError(`${file} is a directory, not a trace file`)
-    throw new UsageError(`cannot read trace file ${file}: ${(e as Error).message}`)
+    if (e instanceof TraceError) throw new UsageError(e.message)
+    throw e
   }
-  const events = parseTrace(text, file)
   if (events.length === 0) throw new UsageError(`${file} has no events`)
   const leds = ledNames(events)
   if (led !== undefined && !leds.includes(led)) {

@@ -1,5 +1,6 @@
 import { readdir, readFile, stat } from 'node:fs/promises'
 import { join } from 'node:path'
+import { activeTrigger } from '../abi/sysfs'
 import { printable } from '../plot/ascii'
 import { one, parseArgs, UsageError } from './args'
 
@@ -67,7 +68,7 @@ export async function readFrame (dir: string): Promise<Frame> {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined
     }
     const [trigger, brightness, max] = await Promise.all(['trigger', 'brightness', 'max_brightness'].map(async f => await field(join(path, f))))
-    const active = trigger === undefined ? undefined : /\[([^\]]*)\]/.exec(trigger)?.[1]
+    const active = trigger === undefined ? undefined : activeTrigger(trigger)
     return {
       name: printable(name),
       trigger: active === undefined || active === '' ? '?' : printable(active),

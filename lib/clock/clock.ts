@@ -9,6 +9,13 @@ export interface Clock {
   /** Call `fn` once the clock reaches `at` (ms). Returns a handle for cancel(). */
   schedule (at: number, fn: () => void): ClockHandle
   cancel (handle: ClockHandle): void
+  /** Drop every pending wake-up (at shutdown, so nothing runs after and the process can exit). */
+  dispose (): void
+  /**
+   * Move time on by `ms`, running what falls due; only a clock whose time
+   * moves when told (virtual) has it. Returns the wake-ups run.
+   */
+  advance? (ms: number): number
   readonly kind: 'real' | 'virtual'
 }
 

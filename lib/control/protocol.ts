@@ -20,5 +20,9 @@ export type ControlRequest =
   | { cmd: 'advance', ms: number }
   | { cmd: 'timeline', led?: string, clear?: boolean }
   | { cmd: 'inspect', led: string }
+  /** Change a virtual machine's network interface (created if missing); see NetdevUpdate. */
+  | { cmd: 'netdev', name: string, present?: boolean, link?: boolean, rx?: number, tx?: number, rxErrors?: number, txErrors?: number }
+  /** Set a virtual machine's CPU load (0..1 of every CPU) and optionally its CPU count. */
+  | { cmd: 'cpu-load', load: number, cpus?: number }
 
 export type ControlResponse = { ok: true, [k: string]: unknown } | { ok: false, error: string }

@@ -1,7 +1,7 @@
 import { closeSync, constants, openSync, readFileSync, statSync, writeSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import type { LedClassdev } from '../led/led-core'
-import type { LedDriver } from './driver'
+import { activeTrigger } from '../abi/sysfs'
+import type { LedDriver, LedHost } from './driver'
 
 /** A target that cannot be used; the message names the LED directory and the fix. */
 export class SysfsTargetError extends Error {
@@ -19,11 +19,6 @@ function writeOnce (path: string, text: string): void {
   } finally {
     closeSync(fd)
   }
-}
-
-function activeTrigger (text: string): string {
-  const m = /\[([^\]]+)\]/.exec(text)
-  return m !== null ? m[1] : 'none'
 }
 
 /**
@@ -60,7 +55,7 @@ export class SysfsLedDriver implements LedDriver {
     this.savedBrightness = saved
     let trig = ''
     try { trig = readFileSync(join(this.dir, 'trigger'), 'latin1') } catch { /* an LED class without triggers */ }
-    this.savedTrigger = trig === '' ? 'none' : activeTrigger(trig)
+    this.savedTrigger = activeTrigger(trig) ?? 'none'
     try {
       if (trig !== '') writeOnce(join(this.dir, 'trigger'), 'none\n')
       writeOnce(join(this.dir, 'brightness'), '0\n')
@@ -69,7 +64,7 @@ export class SysfsLedDriver implements LedDriver {
     }
   }
 
-  brightnessSet (_led: LedClassdev, value: number): void {
+  brightnessSet (_led: LedHost, value: number): void {
     try {
       writeOnce(join(this.dir, 'brightness'), `${Math.min(value, this.maxBrightness)}\n`)
       if (this.failed) {

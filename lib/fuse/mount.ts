@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process'
-import { existsSync, readFileSync, statSync } from 'node:fs'
+import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs'
+import { userInfo } from 'node:os'
 import { resolve } from 'node:path'
 import type { Kernfs } from '../sysfs/kernfs'
 import { makeFuseOps } from './adapter'
@@ -34,6 +35,8 @@ function loadFuse (): FuseCtor {
   if (!existsSync('/dev/fuse')) {
     throw new MountError('FUSE is not available: /dev/fuse is missing (load the module with `modprobe fuse`, or in a container run with --device /dev/fuse --cap-add SYS_ADMIN)')
   }
+  const why = cannotMountAsUser()
+  if (why !== undefined) throw new MountError(why)
   try {
     execFileSync('fusermount', ['-V'], { stdio: 'ignore' })
   } catch {
@@ -48,6 +51,27 @@ function loadFuse (): FuseCtor {
     throw new MountError(`FUSE is not available: the fuse-native binding did not load (${why}); install libfuse 2: \`apt-get install libfuse2\`, or run \`make deps\``)
   }
   return Base
+}
+
+/**
+ * Why a user other than root cannot mount here, or undefined. libfuse mounts
+ * through the setuid fusermount, which opens /dev/fuse as the user and needs
+ * the user's name; when either fails libfuse only says "fuse failed".
+ */
+function cannotMountAsUser (): string | undefined {
+  const uid = process.getuid?.()
+  if (uid === undefined || uid === 0) return undefined
+  try {
+    accessSync('/dev/fuse', constants.R_OK | constants.W_OK)
+  } catch {
+    return `uid ${uid} cannot open /dev/fuse for reading and writing: mount as root, or give users access as stock distributions do (\`chmod 0666 /dev/fuse\`, or a udev rule setting MODE="0666")`
+  }
+  try {
+    userInfo()
+  } catch {
+    return `uid ${uid} has no entry in the user database (/etc/passwd), and fusermount needs a user name: add the user, or mount as root`
+  }
+  return undefined
 }
 
 /** Mount options ledfs needs beyond what fuse-native exposes by name. */

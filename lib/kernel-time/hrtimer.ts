@@ -9,11 +9,13 @@ import type { TimerWheel } from './timer-wheel'
  */
 export class HrTimer {
   private expiry = -1
+  /** The current arming; a callback of any other (cancelled, replaced) arming does nothing. */
+  private armed: object | undefined
   private handle: ClockHandle | undefined
 
   constructor (private readonly base: TimerWheel, private readonly fn: () => boolean) {}
 
-  get pending (): boolean { return this.handle !== undefined }
+  get pending (): boolean { return this.armed !== undefined }
 
   /** hrtimer_start() relative to now. */
   start (relMs: number): void {
@@ -34,16 +36,23 @@ export class HrTimer {
   cancel (): void {
     if (this.handle !== undefined) this.base.clock.cancel(this.handle)
     this.handle = undefined
+    this.armed = undefined
   }
 
   private arm (at: number): void {
     this.expiry = at
-    this.handle = this.base.clock.schedule(at, () => {
+    const token = {}
+    this.armed = token
+    const handle = this.base.clock.schedule(at, () => {
+      if (this.armed !== token) return
+      this.armed = undefined
       this.handle = undefined
-      const at0 = this.expiry
       let restart = false
-      this.base.runHr(at0, () => { restart = this.fn() })
-      if (restart && this.handle === undefined) this.arm(this.expiry)
+      this.base.runHr(this.expiry, () => { restart = this.fn() })
+      if (restart && this.armed === undefined) this.arm(this.expiry)
     })
+    // A clock may run a callback that is already due inside schedule() (the
+    // real clock does): then this arming is over, and the handle is stale.
+    if (this.armed === token) this.handle = handle
   }
 }

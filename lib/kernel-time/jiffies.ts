@@ -27,3 +27,9 @@ export function msecsToJiffies (ms: number, hz: number): number {
   }
   return Math.ceil((m * hz) / 1000)
 }
+
+/** jiffies_to_msecs(): whole ms of `j` jiffies, rounded up where a jiffy is not a whole number of ms. */
+export function jiffiesToMsecs (j: number, hz: number): number {
+  if (1000 % hz === 0) return (j * (1000 / hz)) >>> 0
+  return Math.ceil((j * 1000) / hz) >>> 0
+}

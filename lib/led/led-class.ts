@@ -1,8 +1,15 @@
 import { kstrtoul } from '../abi/kstrtox'
 import { powerDir, ueventAttr } from '../sysfs/device-model'
 import { dirNode, symlinkNode, textAttr, type BinaryAttribute, type DirNode, type SysfsNode } from '../sysfs/nodes'
+import { flushBrightnessWork, ledSetBrightness } from './led-blink'
 import type { LedClassdev } from './led-core'
 import type { TriggerRegistry } from './led-triggers'
+
+/** The texts of an LED's driver-model links; without a parent device there is no `device` link. */
+export interface LedLinks { device?: string, subsystem: string }
+
+/** A uleds LED's links (its parent is the uleds misc device). */
+export const ULEDS_LINKS: LedLinks = { device: '../../uleds', subsystem: '../../../../../class/leds' }
 
 /**
  * The files of an LED class device directory (led-class.c), shaped like a
@@ -14,7 +21,7 @@ export class LedClassDir {
   readonly node: DirNode
   private readonly fixed: SysfsNode[]
 
-  constructor (readonly led: LedClassdev, private readonly registry: TriggerRegistry) {
+  constructor (readonly led: LedClassdev, private readonly registry: TriggerRegistry, links: LedLinks = ULEDS_LINKS) {
     const trigger: BinaryAttribute = {
       kind: 'binary',
       name: 'trigger',
@@ -25,11 +32,11 @@ export class LedClassDir {
       write: (buf) => registry.write(led, buf)
     }
     this.fixed = [
-      textAttr('brightness', 0o644, { show: () => `${led.updateBrightness()}\n`, store: (b) => this.storeBrightness(b) }),
-      symlinkNode('device', '../../uleds'),
+      textAttr('brightness', 0o644, { show: () => `${led.brightness}\n`, store: (b) => this.storeBrightness(b) }),
+      ...(links.device !== undefined ? [symlinkNode('device', links.device)] : []),
       textAttr('max_brightness', 0o444, { show: () => `${led.maxBrightness}\n` }),
       powerDir(),
-      symlinkNode('subsystem', '../../../../../class/leds'),
+      symlinkNode('subsystem', links.subsystem),
       trigger,
       ueventAttr()
     ]
@@ -40,11 +47,17 @@ export class LedClassDir {
     return this.led.triggerNodes.length === 0 ? this.fixed : [...this.fixed, ...this.led.triggerNodes]
   }
 
-  /** brightness_store(): 0 removes the trigger; the value is cut to an unsigned int, then clamped. */
+  /**
+   * brightness_store(): 0 removes the trigger; the value is cut to an
+   * unsigned int (so 2^32 stops a blink but keeps the trigger), then set
+   * through led_set_brightness (a blink takes it as its new brightness), and
+   * the brightness work is waited for.
+   */
   private storeBrightness (buf: Buffer): number {
     const state = kstrtoul(buf, 10)
     if (state === 0n) this.registry.remove(this.led)
-    this.led.setBrightness(Number(state & 0xffffffffn))
+    ledSetBrightness(this.led, Number(state & 0xffffffffn))
+    flushBrightnessWork(this.led)
     return buf.length
   }
 }

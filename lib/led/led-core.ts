@@ -1,16 +1,10 @@
-import type { LedDriver } from '../drivers/driver'
+import type { Clock } from '../clock/clock'
+import type { LedDriver, LedHost } from '../drivers/driver'
 import type { TimerWheel } from '../kernel-time/timer-wheel'
 import type { KernelProfile } from '../profiles'
 import type { SysfsNode } from '../sysfs/nodes'
+import { LedBlinkState } from './led-blink'
 import type { LedTrigger } from './led-triggers'
-
-/** One (brightness, duration) tuple of a pattern, as struct led_pattern holds it. */
-export interface LedPattern {
-  /** Signed 32-bit in the kernel's struct; the 6.1 parser only lets 0..max through. */
-  brightness: number
-  /** Unsigned 32-bit milliseconds. */
-  deltaT: number
-}
 
 export interface LedOptions {
   name: string
@@ -27,14 +21,18 @@ export type BrightnessListener = (led: LedClassdev, value: number, time: number)
 /**
  * The LED class device: state and the brightness path of led-core.c. The
  * files it shows live in led-class.ts, trigger bookkeeping in led-triggers.ts.
+ * Its driver sees it through the LedHost interface.
  */
-export class LedClassdev {
+export class LedClassdev implements LedHost {
   readonly name: string
   readonly maxBrightness: number
   readonly driver: LedDriver
   readonly defaultTrigger: string | undefined
   readonly defaultPattern: number[] | undefined
+  /** led_cdev->brightness: what the brightness file shows. */
   brightness = 0
+  /** The level last put on the timeline: what the light does, which a hardware pattern moves by itself. */
+  private recorded = 0
   trigger: LedTrigger | null = null
   /** Per-trigger state, owned by the active trigger. */
   triggerData: unknown = null
@@ -42,6 +40,8 @@ export class LedClassdev {
   triggerNodes: SysfsNode[] = []
   /** LED_INIT_DEFAULT_TRIGGER: the default pattern has not been applied yet. */
   initDefaultTrigger = false
+  /** Blink delays, blink brightness and flags, blink timer, deferred brightness work (led-blink.ts). */
+  readonly blink: LedBlinkState = new LedBlinkState(this)
 
   constructor (opts: LedOptions, readonly wheel: TimerWheel, readonly profile: KernelProfile, private readonly listener?: BrightnessListener) {
     this.name = opts.name
@@ -52,29 +52,41 @@ export class LedClassdev {
   }
 
   /**
-   * led_set_brightness(): the value is taken as an unsigned int and clamped
-   * to max_brightness, then handed to the driver. Changes are reported to
-   * the listener (the timeline) with the time of the event.
+   * led_set_brightness_nosleep(): the value is taken as an unsigned int and
+   * clamped to max_brightness, then handed to the driver, or to the
+   * brightness work when the driver may sleep; the light now shows it, which
+   * the timeline records if it is a change. It bypasses a running software
+   * blink (led_set_brightness() is ledSetBrightness in led-blink.ts).
    */
   setBrightness (value: number): void {
     const v = Math.min(value >>> 0, this.maxBrightness)
-    const old = this.brightness
     this.brightness = v
-    this.driver.brightnessSet(this, v)
-    if (v !== old) this.listener?.(this, v, this.wheel.now())
+    if (this.driver.blocking === true) {
+      this.blink.work.value = v
+      this.blink.work.schedule()
+    } else {
+      this.driver.brightnessSet(this, v)
+    }
+    this.recordLevel(v, this.wheel.now())
   }
 
-  /** Record a brightness the hardware reached by itself (a hardware pattern's waveform). */
-  reportHardwareBrightness (value: number, time: number): void {
-    if (value === this.brightness) return
-    this.brightness = value
+  recordLevel (value: number, time: number): void {
+    if (value === this.recorded) return
+    this.recorded = value
     this.listener?.(this, value, time)
   }
 
-  /** led_update_brightness(): ask the driver when it can tell. */
-  updateBrightness (): number {
-    if (this.driver.brightnessGet !== undefined) this.brightness = this.driver.brightnessGet(this)
-    return this.brightness
+  /** The level last put on the timeline. */
+  get recordedLevel (): number {
+    return this.recorded
+  }
+
+  now (): number {
+    return this.wheel.now()
+  }
+
+  get clock (): Clock {
+    return this.wheel.clock
   }
 
   get hasHwPattern (): boolean {

@@ -1,6 +1,7 @@
 import { KernelError } from '../abi/errno'
 import { PAGE_SIZE, sysfsStreq } from '../abi/sysfs'
 import type { SysfsNode } from '../sysfs/nodes'
+import { cancelBrightnessWork, flushBrightnessWork, ledSetBrightness, ledStopSoftwareBlink, LED_OFF } from './led-blink'
 import type { LedClassdev } from './led-core'
 
 /** A trigger's ops, after struct led_trigger. */
@@ -45,21 +46,27 @@ export class TriggerRegistry {
   set (led: LedClassdev, trigger: LedTrigger | null): Error | undefined {
     if (led.trigger === null && trigger === null) return undefined
     if (led.trigger !== null) {
+      // A pending brightness work and any software blink go before the trigger does.
+      cancelBrightnessWork(led)
+      ledStopSoftwareBlink(led)
       for (const n of led.triggerNodes) n.active = false
       led.triggerNodes = []
       led.trigger.deactivate(led)
       led.trigger = null
       led.triggerData = null
-      led.setBrightness(0)
+      if (led.profile.core.removalClearsInitDefault) led.initDefaultTrigger = false
+      ledSetBrightness(led, LED_OFF)
     }
     if (trigger !== null) {
       led.trigger = trigger
+      // A queued "off" must not land after the new trigger has set the LED.
+      flushBrightnessWork(led)
       try {
         trigger.activate(led)
       } catch (e) {
         led.trigger = null
         led.triggerData = null
-        led.setBrightness(0)
+        ledSetBrightness(led, LED_OFF)
         return e instanceof Error ? e : new Error(String(e))
       }
       led.triggerNodes = trigger.attributes?.(led) ?? []

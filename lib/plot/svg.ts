@@ -1,5 +1,5 @@
 import type { TimelineEvent } from '../timeline/timeline'
-import { formatMs, ledNames, maxOf, niceSteps, sortedEvents, ticksOf, timeRange, type ChartSelection } from './ascii'
+import { formatMs, ledNames, maxOf, niceSteps, sortedEvents, ticksOf, timeRange, type ChartSelection } from './axis'
 
 /**
  * A standalone SVG chart of a brightness timeline: every LED (or the one

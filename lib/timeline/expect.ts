@@ -41,19 +41,3 @@ export function compareTimelines (expected: TimelineEvent[], actual: TimelineEve
 function round (x: number): number {
   return Math.round(x * 1000) / 1000
 }
-
-/** Parse a trace file's JSON lines; errors name the line. */
-export function parseTimeline (text: string, source: string): TimelineEvent[] {
-  const out: TimelineEvent[] = []
-  text.split('\n').forEach((line, i) => {
-    if (line.trim() === '') return
-    let v: unknown
-    try { v = JSON.parse(line) } catch { throw new Error(`${source}:${i + 1}: not a JSON line`) }
-    const o = v as Partial<TimelineEvent>
-    if (typeof o !== 'object' || o === null || typeof o.t !== 'number' || typeof o.led !== 'string' || typeof o.brightness !== 'number') {
-      throw new Error(`${source}:${i + 1}: expected {"t":MS,"led":NAME,"brightness":VALUE}`)
-    }
-    out.push({ t: o.t, led: o.led, brightness: o.brightness })
-  })
-  return out
-}

@@ -10,44 +10,128 @@ export interface TimelineEvent {
 export type TimelineSink = (e: TimelineEvent) => void
 
 /**
+ * How many events a timeline keeps in memory unless told otherwise. At 16
+ * bytes an event that is at most 1.6 MB: a mount driving LEDs for days stays
+ * small, while an hour of one LED dimming (18 changes a second), or a test's
+ * whole run, is still there to list. Sinks (the trace file) see every event
+ * whatever the cap.
+ */
+export const DEFAULT_TIMELINE_EVENTS = 100_000
+
+/** The first allocation; the store doubles from here up to the cap, so a quiet mount stays small. */
+const INITIAL_CAPACITY = 1024
+
+/**
  * The brightness timeline of every LED. Events are kept in memory (up to a
  * cap, oldest dropped first and counted) and passed to sinks as they happen.
+ * The store is a ring of typed arrays (time, LED number, brightness: 16
+ * bytes an event, no object per event), so neither memory nor the garbage
+ * collector grows with the hours a mount runs.
  */
 export class Timeline {
-  private events: TimelineEvent[] = []
+  readonly maxEvents: number
+  private times = new Float64Array(0)
+  private ledIds = new Uint32Array(0)
+  private values = new Uint32Array(0)
+  /** Index of the oldest event and how many are stored. */
+  private head = 0
+  private size = 0
+  /** LED names by number, and back. */
+  private readonly names: string[] = []
+  private readonly ids = new Map<string, number>()
   private readonly sinks: TimelineSink[] = []
+  /** Events that fell out of memory since the last clear() (the sinks had them). */
   dropped = 0
 
   /** maxEvents 0 keeps nothing in memory and only feeds the sinks. */
-  constructor (readonly maxEvents = 1_000_000) {}
-
-  record (led: string, brightness: number, t: number): void {
-    const e = { t, led, brightness }
-    if (this.maxEvents === 0) { // sinks only (long simulations)
-      for (const s of this.sinks) s(e)
-      return
+  constructor (maxEvents = DEFAULT_TIMELINE_EVENTS) {
+    if (!Number.isSafeInteger(maxEvents) || maxEvents < 0 || maxEvents > 0xffffffff) {
+      throw new RangeError(`the number of timeline events kept in memory must be an integer from 0 to 4294967295 (got ${String(maxEvents)})`)
     }
-    this.events.push(e)
-    // Trim in chunks (a quarter of the cap at a time) so a full timeline costs O(1) per event.
-    if (this.events.length > this.maxEvents + Math.max(1, this.maxEvents >> 2)) this.trim()
-    for (const s of this.sinks) s(e)
+    this.maxEvents = maxEvents
   }
 
-  private trim (): void {
-    const cut = this.events.length - this.maxEvents
-    if (cut <= 0) return
-    this.events.splice(0, cut)
-    this.dropped += cut
+  /** One change: `brightness` is an LED's value, an unsigned 32-bit integer. */
+  record (led: string, brightness: number, t: number): void {
+    if (brightness !== brightness >>> 0) throw new RangeError(`timeline: brightness of "${led}" must be an unsigned 32-bit integer (got ${brightness})`)
+    if (this.maxEvents > 0) this.store(led, brightness, t)
+    if (this.sinks.length > 0) {
+      const e = { t, led, brightness }
+      for (const s of this.sinks) s(e)
+    }
   }
 
-  /** Events so far (the newest maxEvents), optionally of one LED. */
+  private store (led: string, brightness: number, t: number): void {
+    let id = this.ids.get(led)
+    if (id === undefined) {
+      id = this.names.length
+      this.names.push(led)
+      this.ids.set(led, id)
+    }
+    let cap = this.times.length
+    if (this.size === cap) {
+      if (cap < this.maxEvents) {
+        this.grow(Math.min(this.maxEvents, Math.max(INITIAL_CAPACITY, cap * 2)))
+        cap = this.times.length
+      } else { // full: the oldest goes
+        this.head = this.head + 1 === cap ? 0 : this.head + 1
+        this.size--
+        this.dropped++
+      }
+    }
+    let i = this.head + this.size
+    if (i >= cap) i -= cap
+    this.times[i] = t
+    this.ledIds[i] = id
+    this.values[i] = brightness
+    this.size++
+  }
+
+  /** Move the stored events, oldest first, into arrays of `cap`. */
+  private grow (cap: number): void {
+    const times = new Float64Array(cap)
+    const ledIds = new Uint32Array(cap)
+    const values = new Uint32Array(cap)
+    const first = Math.min(this.size, this.times.length - this.head) // up to the end of the ring
+    times.set(this.times.subarray(this.head, this.head + first))
+    ledIds.set(this.ledIds.subarray(this.head, this.head + first))
+    values.set(this.values.subarray(this.head, this.head + first))
+    const rest = this.size - first // wrapped to the start
+    times.set(this.times.subarray(0, rest), first)
+    ledIds.set(this.ledIds.subarray(0, rest), first)
+    values.set(this.values.subarray(0, rest), first)
+    this.times = times
+    this.ledIds = ledIds
+    this.values = values
+    this.head = 0
+  }
+
+  /** Events in memory now. */
+  get length (): number {
+    return this.size
+  }
+
+  /** Events so far (the newest maxEvents), oldest first, optionally of one LED. */
   list (led?: string): TimelineEvent[] {
-    this.trim()
-    return led === undefined ? [...this.events] : this.events.filter(e => e.led === led)
+    const out: TimelineEvent[] = []
+    const only = led === undefined ? -1 : this.ids.get(led)
+    if (only === undefined) return out // an LED that never changed
+    const cap = this.times.length
+    for (let k = 0, i = this.head; k < this.size; k++, i = i + 1 === cap ? 0 : i + 1) {
+      const id = this.ledIds[i]
+      if (only >= 0 && id !== only) continue
+      out.push({ t: this.times[i], led: this.names[id], brightness: this.values[i] })
+    }
+    return out
   }
 
+  /** Forget every event in memory (and the count of dropped ones); the store shrinks back. */
   clear (): void {
-    this.events = []
+    this.times = new Float64Array(0)
+    this.ledIds = new Uint32Array(0)
+    this.values = new Uint32Array(0)
+    this.head = 0
+    this.size = 0
     this.dropped = 0
   }
 

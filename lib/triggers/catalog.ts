@@ -1,9 +1,19 @@
 import type { TimerWheel } from '../kernel-time/timer-wheel'
 import type { LedClassdev } from '../led/led-core'
 import type { LedTrigger } from '../led/led-triggers'
+import type { Machine } from '../machine/machine'
 import type { KernelProfile, TriggerSet } from '../profiles'
+import { ActivityTrigger } from './activity'
+import { BacklightTrigger } from './backlight'
+import { GpioTrigger } from './gpio'
+import { NetdevTrigger } from './netdev'
 import { LED_FULL, SimpleTrigger } from './simple'
 import { PatternTrigger } from './pattern'
+import { TimerTrigger } from './timer'
+import { OneshotTrigger } from './oneshot'
+import { HeartbeatTrigger } from './heartbeat'
+import { DefaultOnTrigger } from './default-on'
+import { TransientTrigger } from './transient'
 
 /** What a trigger may need from the emulated machine when it is made. */
 export interface TriggerContext {
@@ -11,6 +21,10 @@ export interface TriggerContext {
   readonly profile: KernelProfile
   /** dev_warn() for one LED. */
   readonly warn: (led: LedClassdev, msg: string) => void
+  /** The network interfaces and CPU counters event triggers watch. */
+  readonly machine: Machine
+  /** The machine's 1-minute load average now, as /proc/loadavg shows it (the heartbeat's period follows it). */
+  readonly loadavg: () => number
 }
 
 type TriggerFactory = (ctx: TriggerContext) => LedTrigger
@@ -45,7 +59,22 @@ export const TRIGGER_FACTORIES: Readonly<Record<string, TriggerFactory>> = {
   cpu: simple('cpu', LED_FULL),
   cpu0: simple('cpu0', LED_FULL),
   panic: simple('panic'),
-  pattern: (ctx) => new PatternTrigger(ctx.warn)
+  activity: (ctx) => new ActivityTrigger(ctx.machine.cpu),
+  // ledtrig-audio: the sound drivers' mute state, off until they report one.
+  'audio-mute': simple('audio-mute'),
+  'audio-micmute': simple('audio-micmute'),
+  backlight: () => new BacklightTrigger(),
+  // ledtrig-camera: the camera drivers' flash and torch, off until they switch one on.
+  flash: simple('flash'),
+  torch: simple('torch'),
+  'default-on': () => new DefaultOnTrigger(),
+  gpio: (ctx) => new GpioTrigger(ctx.profile.modules.gpioFromFirmware),
+  heartbeat: (ctx) => new HeartbeatTrigger(ctx.loadavg),
+  netdev: (ctx) => new NetdevTrigger(ctx.machine.net, ctx.profile.modules.netdevLinkModes),
+  oneshot: (ctx) => new OneshotTrigger(ctx.warn),
+  pattern: (ctx) => new PatternTrigger(ctx.warn),
+  timer: (ctx) => new TimerTrigger(ctx.warn),
+  transient: () => new TransientTrigger()
 }
 
 /** The triggers of `set` for a profile, made and in registration order. */

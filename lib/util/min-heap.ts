@@ -6,6 +6,10 @@ export class MinHeap<T> {
   get size (): number { return this.items.length }
   peek (): T | undefined { return this.items[0] }
 
+  clear (): void {
+    this.items.length = 0
+  }
+
   push (item: T): void {
     const q = this.items
     q.push(item)

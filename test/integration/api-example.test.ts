@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { withLedfs } from '../../lib'
 
-const SCRIPT = join(__dirname, '..', '..', 'docs', 'examples', 'heartbeat.sh')
+const SCRIPT = join(__dirname, '..', '..', 'examples', 'shell', 'heartbeat.sh')
 
 t.test('heartbeat.sh beats twice per second, three times', async t => {
   await withLedfs({ leds: ['status'], clock: 'virtual' }, async (fs) => {

@@ -1,4 +1,5 @@
 import t from 'tap'
+import { tempDir } from '../support/tmp'
 import { spawn, spawnSync } from 'node:child_process'
 import * as fs from 'node:fs'
 import { readFileSync } from 'node:fs'
@@ -79,9 +80,7 @@ t.test('--allow-other: other users read, cannot write; max_brightness is read-on
 })
 
 t.test('a mount started through the API goes away when its parent is killed', async t => {
-  const { mkdtempSync } = await import('node:fs')
-  const { tmpdir } = await import('node:os')
-  const dir = mkdtempSync(join(tmpdir(), 'ledfs-orphan-'))
+  const dir = tempDir(t, 'orphan')
   const api = join(__dirname, '..', '..', 'lib', 'api')
   // A parent that starts a mount and is then killed outright, as a test runner's timeout does.
   const script = `require(${JSON.stringify(api)}).spawnMount([${JSON.stringify(dir)}, '--led', 'x']).then((m) => { process.stdout.write(String(m.child.pid)); process.kill(process.pid, 'SIGKILL') })`

@@ -1,8 +1,8 @@
 import t from 'tap'
+import { tempDir } from '../support/tmp'
 import { execFileSync, spawnSync } from 'node:child_process'
 import * as fs from 'node:fs'
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { CLI, startMount } from '../support/mount'
 import { singleWrite } from '../support/syscall'
@@ -132,7 +132,7 @@ t.test('reads are fresh, held fds go stale when the trigger goes', async t => {
 })
 
 t.test('--trace writes the timeline as JSON lines', async t => {
-  const work = mkdtempSync(join(tmpdir(), 'ledfs-trace-'))
+  const work = tempDir(t, 'trace')
   const trace = join(work, 'trace.jsonl')
   const m = await startMount(['--led', 'a', '--led', 'b', '--trace', trace])
   const p = (f: string): string => join(m.ledDir('a'), f)
@@ -150,7 +150,7 @@ t.test('--trace writes the timeline as JSON lines', async t => {
 })
 
 t.test('stale mounts are recovered; SIGTERM leaves no mount', async t => {
-  const dir = mkdtempSync(join(tmpdir(), 'ledfs-stale-'))
+  const dir = tempDir(t, 'stale')
   const m1 = await startMount(['--led', 'x'], { dir })
   m1.child.kill('SIGKILL')
   await new Promise(resolve => m1.child.once('exit', resolve))
@@ -169,17 +169,17 @@ t.test('CLI errors are one line with the fix', async t => {
     const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' })
     return { code: r.status, err: r.stderr }
   }
-  const work = mkdtempSync(join(tmpdir(), 'ledfs-cli-'))
+  const work = tempDir(t, 'cli')
   const file = join(work, 'f')
   writeFileSync(file, '')
   const cases: Array<[string[], RegExp]> = [
     [['mount', join(work, 'missing')], /does not exist: create it with `mkdir -p/],
     [['mount', file], /is not a directory/],
-    [['mount', work, '--hz', '123'], /--hz must be one of 100, 250, 300, 1000/],
-    [['mount', work, '--kernel', '5.4'], /--kernel must be 4.20, 6.1 or mainline/],
+    [['mount', work, '--hz', '123'], /--hz: "hz" must be one of 100, 250, 300, 1000 \(got 123\)/],
+    [['mount', work, '--kernel', '5.4'], /--kernel: "kernel" must be one of "4.20", "6.1", "6.12", "mainline" \(mainline: the newest recorded kernel, 6.12\) \(got "5.4"\)/],
     [['mount', work, '--bogus'], /unknown option --bogus/],
     [['mount'], /mount takes one directory/],
-    [['mount', work, '--led', 'a/b'], /--led a\/b: the LED name must not be/],
+    [['mount', work, '--led', 'a/b'], /--led a\/b: LED "a\/b": "name" must not be/],
     [['mount', work, '--led', 'a', '--led', 'a'], /defined twice/],
     [['frobnicate'], /unknown command/]
   ]

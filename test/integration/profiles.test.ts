@@ -1,4 +1,5 @@
 import t from 'tap'
+import { tempDir } from '../support/tmp'
 import * as fs from 'node:fs'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -33,8 +34,8 @@ t.test('--kernel 6.1: the same write is EINVAL', async t => {
   t.notOk(fs.readdirSync(d).includes('hr_pattern'), 'no hr_pattern on 6.1')
 })
 
-t.test('--kernel mainline: hr_pattern exists and its 50 ms dimming steps last 50 ms', async t => {
-  const work = fs.mkdtempSync(join(require('node:os').tmpdir(), 'ledfs-hr-'))
+t.test('--kernel mainline (the newest recorded kernel, 6.12): hr_pattern exists and its 50 ms dimming steps last 50 ms', async t => {
+  const work = tempDir(t, 'hr')
   const trace = join(work, 'hr.jsonl')
   const m = await startMount(['--led', 'oracle', '--kernel', 'mainline', '--trace', trace])
   const d = m.ledDir('oracle')

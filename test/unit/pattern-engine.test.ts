@@ -8,7 +8,7 @@ import { virtualSystem } from '../support/vfs'
  * times may trail ours by up to one jiffy; the values must match exactly.
  */
 
-function run (pattern: string, repeat: number, start: number, ms: number, kernel?: '4.20' | '6.1' | 'mainline'): Array<[number, number]> {
+function run (pattern: string, repeat: number, start: number, ms: number, kernel?: '4.20' | '6.1' | '6.12'): Array<[number, number]> {
   const v = virtualSystem({ kernel })
   v.write('/oracle/trigger', 'pattern\n')
   if (start !== 0) v.write('/oracle/brightness', `${start}\n`)
@@ -92,8 +92,8 @@ t.test('4.20 profile: negative and oversized brightness are clamped when set', a
   t.same(ours.map(e => e[1]).slice(0, 4), [255, 77, 166, 255], 'kernel sets 255 255 77 166 255 (changes only here)')
 })
 
-t.test('mainline hr_pattern: dimming steps last exactly 50 ms', async t => {
-  const v = virtualSystem({ kernel: 'mainline' })
+t.test('6.12 hr_pattern: dimming steps last exactly 50 ms', async t => {
+  const v = virtualSystem({ kernel: '6.12' })
   v.write('/oracle/trigger', 'pattern\n')
   t.equal(v.write('/oracle/hr_pattern', '0 200 255 200\n'), 14)
   t.equal(v.read('/oracle/hr_pattern'), '0 200 255 200\n')

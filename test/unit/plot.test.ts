@@ -2,8 +2,8 @@
 // rendering, the SVG's well-formedness (checked by a small strict XML parser
 // below) and the CLI's error messages.
 import t from 'tap'
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { tempDir } from '../support/tmp'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { renderAscii } from '../../lib/plot/ascii'
 import { renderSvg } from '../../lib/plot/svg'
@@ -186,7 +186,7 @@ function capture (): { out: () => string, restore: () => void } {
 }
 
 t.test('plotCommand', async t => {
-  const dir = mkdtempSync(join(tmpdir(), 'ledfs-plot-'))
+  const dir = tempDir(t, 'plot')
   const trace = join(dir, 'trace.jsonl')
   writeFileSync(trace, toJsonl([...triangle('led0'), ...triangle('led1', 10)]))
 

@@ -1,6 +1,8 @@
 import t from 'tap'
 import { VirtualClock } from '../../lib/clock/virtual-clock'
-import { SAMPLE_MS, Sc27xxController, Sc27xxDriver, sc27xxAlignDeltaT, type Sc27xxWrite } from '../../lib/drivers/sc27xx'
+import type { RegisterWrite } from '../../lib/drivers/regmap'
+import { Sc27xxController, Sc27xxDriver, sc27xxAlignDeltaT } from '../../lib/drivers/sc27xx'
+import { SAMPLE_MS } from '../../lib/drivers/sc27xx-breath'
 import { LedSystem, type LedSpec } from '../../lib/system'
 import { virtualSystem } from '../support/vfs'
 
@@ -26,7 +28,7 @@ function scSystem (leds?: LedSpec[]): {
   return { sys, clock, sc, write, read, events }
 }
 
-const writeLog = (ws: Sc27xxWrite[]): Array<[string, number]> => ws.map(w => [w.reg, w.value])
+const writeLog = (ws: RegisterWrite[]): Array<[string, number]> => ws.map(w => [w.reg, w.value])
 
 /*
  * The worked example. The driver rounds each duration to the nearest 125 ms
@@ -43,9 +45,47 @@ const writeLog = (ws: Sc27xxWrite[]): Array<[string, number]> => ws.map(w => [w.
 const EXAMPLE = '0 100 255 1000 0 200 0 300\n'
 const EXAMPLE_ALIGNED = '0 125 255 1000 0 250 0 250\n'
 
+/** The trigger file's text with `active` in brackets, from the system's own trigger list. */
+const triggerText = (sys: LedSystem, active: string): string =>
+  ['none', ...sys.registry.names()].map(n => n === active ? `[${n}]` : n).join(' ') + '\n'
+
+t.test('the LED comes up as the driver registers it: pattern trigger, hw_pattern, max_brightness 255', async t => {
+  const sc = new Sc27xxDriver()
+  const v = scSystem([{ name: 'sc', driver: sc }, { name: 'mem' }])
+  t.equal(v.read('/sc/trigger'), triggerText(v.sys, 'pattern'))
+  t.equal(v.read('/mem/trigger'), triggerText(v.sys, 'none'), 'a memory LED has no default trigger')
+  t.ok(v.sys.kernfs.readdir(v.sys.kernfs.lookup('/sc')).includes('hw_pattern'), 'hw_pattern from the start')
+  t.equal(v.read('/sc/max_brightness'), '255\n')
+  t.equal(v.read('/sc/brightness'), '0\n')
+  t.same(writeLog(sc.writes()), [['MODULE_EN0', 0x200], ['CLK_EN0', 0x80], ['RGB_CTRL', 0]], 'activating the trigger touches no register')
+  t.equal(v.write('/sc/hw_pattern', '0 500 255 1000 0 500 0 1000\n'), 28, 'a hardware pattern at once')
+  t.equal(sc.output.mode(), 'breathing')
+  t.equal(v.read('/sc/hw_pattern'), '0 500 255 1000 0 500 0 1000\n')
+  t.same(v.sys.timeline.list(), [], 'nothing recorded at registration')
+})
+
+t.test('a configured default trigger wins over the driver\'s', async t => {
+  const v = scSystem([{ name: 'sc', driver: new Sc27xxDriver(), defaultTrigger: 'none' }, { name: 'cpu', driver: new Sc27xxDriver(), defaultTrigger: 'cpu' }])
+  t.equal(v.read('/sc/trigger'), triggerText(v.sys, 'none'))
+  t.equal(v.read('/sc/hw_pattern'), 'ENOENT')
+  t.equal(v.read('/cpu/trigger'), triggerText(v.sys, 'cpu'))
+  t.equal(v.read('/cpu/brightness'), '255\n', 'the CPU trigger lit it through the driver')
+  t.equal(v.sys.led('cpu').driver.kind, 'sc27xx')
+  t.equal((v.sys.led('cpu').driver as Sc27xxDriver).output.mode(), 'pwm')
+})
+
+t.test('max_brightness other than 255 is refused, naming the LED and the field', async t => {
+  const make = (maxBrightness: number): LedSystem => new LedSystem({ leds: [{ name: 'breath', driver: new Sc27xxDriver(), maxBrightness }], clock: new VirtualClock(), warn: () => {} })
+  t.throws(() => make(100), { message: 'LED "breath": "max_brightness" is fixed at 255 by the sc27xx driver (got 100); leave it out' })
+  t.throws(() => make(1000), /LED "breath": "max_brightness" is fixed at 255/)
+  const sys = make(255)
+  t.equal(sys.led('breath').maxBrightness, 255)
+  sys.dispose()
+})
+
 t.test('hw_pattern exists for the SC27xx LED and not for a memory LED', async t => {
   const v = scSystem([{ name: 'sc', driver: new Sc27xxDriver() }, { name: 'mem' }])
-  t.equal(v.write('/sc/trigger', 'pattern\n'), 8)
+  t.equal(v.write('/sc/trigger', 'pattern\n'), 8, 'selecting pattern again')
   t.equal(v.write('/mem/trigger', 'pattern\n'), 8)
   t.ok(v.sys.kernfs.readdir(v.sys.kernfs.lookup('/sc')).includes('hw_pattern'))
   t.notOk(v.sys.kernfs.readdir(v.sys.kernfs.lookup('/mem')).includes('hw_pattern'))
@@ -89,7 +129,7 @@ t.test('durations are clamped to 125..31875 ms, on 32-bit unsigned arithmetic', 
 t.test('3 or 5 tuples are refused with EINVAL and leave no stored pattern', async t => {
   const v = scSystem()
   v.write('/sc/trigger', 'pattern\n')
-  v.sc.controller.clearWrites()
+  v.sc.controller.regmap.clearWrites()
   t.equal(v.write('/sc/hw_pattern', '0 100 255 1000 0 200\n'), 'EINVAL')
   t.equal(v.read('/sc/hw_pattern'), '')
   t.same(v.sc.writes(), [], 'refused before any register is touched')
@@ -99,10 +139,10 @@ t.test('3 or 5 tuples are refused with EINVAL and leave no stored pattern', asyn
   // Over a running hardware pattern: the store clears it first, then fails.
   t.equal(v.write('/sc/hw_pattern', EXAMPLE), EXAMPLE.length)
   v.clock.advance(500)
-  t.equal(v.sc.mode(), 'breathing')
+  t.equal(v.sc.output.mode(), 'breathing')
   t.equal(v.write('/sc/hw_pattern', '0 100 255 1000 0 200\n'), 'EINVAL')
   t.equal(v.read('/sc/hw_pattern'), '')
-  t.equal(v.sc.mode(), 'off')
+  t.equal(v.sc.output.mode(), 'off')
   t.equal(v.sc.registers().values.CURVE0, 0)
   t.equal(v.sc.registers().values.CURVE1, 0)
   t.equal(v.read('/sc/brightness'), '0\n')
@@ -115,7 +155,7 @@ t.test('register values after pattern_set, and the order they are written in', a
   t.same(writeLog(v.sc.writes()), [['MODULE_EN0', 0x200], ['CLK_EN0', 0x80], ['RGB_CTRL', 0]])
   v.write('/sc/trigger', 'pattern\n')
   v.clock.advance(40)
-  v.sc.controller.clearWrites()
+  v.sc.controller.regmap.clearWrites()
   v.write('/sc/hw_pattern', EXAMPLE)
   /*
    * Line 0 of a controller at 0x200: CTRL 0x200, DUTY 0x208, CURVE0 0x20c,
@@ -175,8 +215,8 @@ t.test('lines share the CTRL register: line n owns bits 4n and 4n+1', async t =>
   t.equal(b.values.CTRL, 0x101, 'RUN of line 0 (bit 0) and of line 2 (bit 8)')
   w('/red/trigger', 'none')
   t.equal(blue.registers().values.CTRL, 0x100, 'clearing line 0 leaves line 2 running')
-  t.equal(blue.mode(), 'breathing')
-  t.equal(red.mode(), 'off')
+  t.equal(blue.output.mode(), 'breathing')
+  t.equal(red.output.mode(), 'off')
   sys.dispose()
 })
 
@@ -211,8 +251,8 @@ t.test('one full breathing cycle under the virtual clock', async t => {
   v.sys.timeline.clear()
   v.clock.advanceTo(t0 + 1625 * 2)
   t.same(v.events(t0 + 1625), cycle)
-  t.equal(v.sc.levelAt(t0 + 1625 * 7 + 600), 255, 'the waveform is periodic')
-  t.equal(v.sc.levelAt(t0 + 1625 * 7 + 1500), 0)
+  t.equal(v.sc.output.levelAt(t0 + 1625 * 7 + 600), 255, 'the waveform is periodic')
+  t.equal(v.sc.output.levelAt(t0 + 1625 * 7 + 1500), 0)
 })
 
 t.test('repeat is ignored: the hardware breathes on; storing repeat restarts the cycle', async t => {
@@ -221,16 +261,16 @@ t.test('repeat is ignored: the hardware breathes on; storing repeat restarts the
   t.equal(v.write('/sc/repeat', '1\n'), 2, 'repeat 1 before the pattern')
   v.write('/sc/hw_pattern', EXAMPLE)
   v.clock.advance(1625 * 3)
-  t.equal(v.sc.mode(), 'breathing', 'still breathing after 3 cycles with repeat 1')
+  t.equal(v.sc.output.mode(), 'breathing', 'still breathing after 3 cycles with repeat 1')
   t.equal(v.events().filter(e => e[1] === 255).length, 3, 'three tops')
 
   // The trigger's repeat store clears the hardware pattern and sets it again
   // (with the new count, which the driver ignores): the cycle restarts.
   v.clock.advanceTo(1625 * 3 + 600)
-  t.equal(v.sc.levelAt(v.clock.now()), 255)
+  t.equal(v.sc.output.levelAt(v.clock.now()), 255)
   const tr = v.clock.now()
   v.sys.timeline.clear()
-  v.sc.controller.clearWrites()
+  v.sc.controller.regmap.clearWrites()
   t.equal(v.write('/sc/repeat', '1\n'), 2)
   t.equal(v.read('/sc/repeat'), '1\n')
   t.same(writeLog(v.sc.writes()), [
@@ -242,7 +282,7 @@ t.test('repeat is ignored: the hardware breathes on; storing repeat restarts the
   const ev = v.events(tr)
   t.same(ev.slice(0, 3), [[0, 0], [25, 51], [50, 102]], 'dark at the store, then a new rise')
   t.same(ev.slice(-2), [[3275, 51], [3300, 102]], 'third cycle under way')
-  t.equal(v.sc.mode(), 'breathing')
+  t.equal(v.sc.output.mode(), 'breathing')
 })
 
 t.test('brightness reads the second tuple\'s brightness while breathing', async t => {
@@ -251,10 +291,12 @@ t.test('brightness reads the second tuple\'s brightness while breathing', async 
   v.write('/sc/hw_pattern', '0 500 200 500 0 500 0 500\n')
   t.equal(v.read('/sc/brightness'), '200\n', 'at the start of the rise')
   v.clock.advance(250)
-  t.equal(v.sc.levelAt(v.clock.now()), 100)
+  t.equal(v.sc.output.levelAt(v.clock.now()), 100)
   t.equal(v.read('/sc/brightness'), '200\n', 'mid-rise')
+  t.equal(v.sys.led('sc').brightness, 200, 'led_cdev->brightness')
+  t.equal(v.sys.led('sc').recordedLevel, 100, 'the timeline has the waveform\'s level')
   v.clock.advance(1500) // low stage: the output is dark
-  t.equal(v.sc.levelAt(v.clock.now()), 0)
+  t.equal(v.sc.output.levelAt(v.clock.now()), 0)
   t.equal(v.read('/sc/brightness'), '200\n', 'low stage')
   // Reading must not disturb the timeline: no repeated 0 when the next cycle starts.
   v.clock.advance(300)
@@ -266,7 +308,7 @@ t.test('brightness reads the second tuple\'s brightness while breathing', async 
   v.sys.timeline.clear()
   t.equal(v.write('/sc/brightness', '100\n'), 4)
   t.equal(v.read('/sc/brightness'), '100\n')
-  t.equal(v.sc.mode(), 'pwm')
+  t.equal(v.sc.output.mode(), 'pwm')
   t.equal(v.sc.registers().values.CTRL, 0x3, 'RUN and TYPE')
   t.equal(v.sc.registers().values.DUTY, 0x64ff)
   v.clock.advance(5000)
@@ -278,12 +320,12 @@ t.test('brightness reads the second tuple\'s brightness while breathing', async 
   // goes from 0 to 200 and the timeline must say so.
   v.write('/sc/hw_pattern', '0 500 200 500 0 500 0 500\n')
   v.clock.advance(1600)
-  t.equal(v.sc.levelAt(v.clock.now()), 0)
+  t.equal(v.sc.output.levelAt(v.clock.now()), 0)
   t.equal(v.read('/sc/brightness'), '200\n')
   v.sys.timeline.clear()
   v.write('/sc/brightness', '200\n')
   t.same(v.events(), [[v.clock.now(), 200]])
-  t.equal(v.sc.mode(), 'pwm')
+  t.equal(v.sc.output.mode(), 'pwm')
 
   // pattern_clear sets the brightness to LED_OFF.
   v.write('/sc/hw_pattern', '0 500 200 500 0 500 0 500\n')
@@ -297,7 +339,7 @@ t.test('a software pattern after a hardware one clears the hardware one', async 
   v.write('/sc/trigger', 'pattern\n')
   v.write('/sc/hw_pattern', EXAMPLE)
   v.clock.advance(200)
-  v.sc.controller.clearWrites()
+  v.sc.controller.regmap.clearWrites()
   v.sys.timeline.clear()
   t.equal(v.write('/sc/pattern', '255 500 0 500\n'), 14)
   // pattern_clear: both curves written to 0, RUN/TYPE of line 0 cleared; DUTY kept.
@@ -323,15 +365,15 @@ t.test('a hardware pattern after a software one stops the software timer', async
   // Steps of 255 and 0 for 300 ms each: wait until the LED is dark (LED_OFF cleared RUN and TYPE).
   v.write('/sc/pattern', '255 300 255 0 0 300 0 0\n')
   v.clock.advance(20)
-  t.equal(v.sc.mode(), 'pwm')
+  t.equal(v.sc.output.mode(), 'pwm')
   while (v.sys.led('sc').brightness !== 0) v.clock.advance(4)
-  t.equal(v.sc.mode(), 'off')
+  t.equal(v.sc.output.mode(), 'off')
   v.sys.timeline.clear()
   const t0 = v.clock.now()
   v.write('/sc/hw_pattern', EXAMPLE)
   t.equal(v.read('/sc/pattern'), '')
   t.equal(v.read('/sc/hw_pattern'), EXAMPLE_ALIGNED)
-  t.equal(v.sc.mode(), 'breathing')
+  t.equal(v.sc.output.mode(), 'breathing')
   v.clock.advance(1625)
   t.same(v.events(t0).slice(0, 5), [[25, 51], [50, 102], [75, 153], [100, 204], [125, 255]], 'only the waveform; the software steps stopped')
   t.equal(v.events(t0).length, 15)
@@ -341,7 +383,7 @@ t.test('driver quirk: a hardware pattern stored while the LED is lit keeps the P
   // pattern_set sets RUN but never clears TYPE. The trigger only calls
   // pattern_clear before it when the previous pattern was a hardware one,
   // so over a lit software pattern TYPE stays set and the output holds the
-  // new duty instead of breathing (TYPE's meaning is inferred, see sc27xx.ts).
+  // new duty instead of breathing (TYPE's meaning is inferred, see sc27xx-breath.ts).
   const v = scSystem()
   v.write('/sc/trigger', 'pattern\n')
   v.write('/sc/pattern', '255 1000 255 1000\n')
@@ -351,14 +393,21 @@ t.test('driver quirk: a hardware pattern stored while the LED is lit keeps the P
   v.sys.timeline.clear()
   v.write('/sc/hw_pattern', '0 100 200 1000 0 200 0 300\n')
   t.equal(v.sc.registers().values.CTRL, 0x3, 'TYPE still set')
-  t.equal(v.sc.mode(), 'pwm')
+  t.equal(v.sc.output.mode(), 'pwm')
   t.equal(v.read('/sc/brightness'), '200\n')
   v.clock.advance(5000)
   t.same(v.events(t0), [[0, 200]], 'a steady duty of 200, no breathing')
   // Storing repeat goes through pattern_clear, which clears TYPE: now it breathes.
   v.write('/sc/repeat', '-1\n')
-  t.equal(v.sc.mode(), 'breathing')
+  t.equal(v.sc.output.mode(), 'breathing')
   t.equal(v.sc.registers().values.CTRL, 0x1)
+  // So does selecting the trigger again before the store (deactivation calls pattern_clear).
+  v.write('/sc/pattern', '255 1000 255 1000\n')
+  v.clock.advance(100)
+  t.equal(v.sc.output.mode(), 'pwm')
+  v.write('/sc/trigger', 'pattern\n')
+  v.write('/sc/hw_pattern', '0 100 200 1000 0 200 0 300\n')
+  t.equal(v.sc.output.mode(), 'breathing')
 })
 
 t.test('echo none > trigger clears the hardware pattern', async t => {
@@ -366,7 +415,7 @@ t.test('echo none > trigger clears the hardware pattern', async t => {
   v.write('/sc/trigger', 'pattern\n')
   v.write('/sc/hw_pattern', EXAMPLE)
   v.clock.advance(600)
-  v.sc.controller.clearWrites()
+  v.sc.controller.regmap.clearWrites()
   v.sys.timeline.clear()
   t.equal(v.write('/sc/trigger', 'none\n'), 5)
   // pattern_clear from deactivate; the LED_OFF that follows finds RUN/TYPE already clear (no write).
@@ -374,7 +423,7 @@ t.test('echo none > trigger clears the hardware pattern', async t => {
   t.same(v.events(), [[600, 0]])
   t.equal(v.read('/sc/brightness'), '0\n')
   t.equal(v.read('/sc/hw_pattern'), 'ENOENT')
-  t.equal(v.sc.mode(), 'off')
+  t.equal(v.sc.output.mode(), 'off')
   t.equal(v.clock.nextAt(), undefined, 'sampling stopped')
   v.clock.advance(5000)
   t.same(v.events(), [[600, 0]])
@@ -393,15 +442,15 @@ t.test('dispose stops sampling', async t => {
   v2.write('/sc/hw_pattern', EXAMPLE)
   v2.sys.dispose()
   t.equal(v2.clock.nextAt(), undefined)
-  t.equal(v2.sc.mode(), 'off')
+  t.equal(v2.sc.output.mode(), 'off')
 })
 
 t.test('the write log is capped', async t => {
   const ctl = new Sc27xxController({ logSize: 4 })
-  t.equal(ctl.writes().length, 3, 'probe writes')
-  ctl.write(0x210, 1, 5)
-  ctl.write(0x210, 2, 6)
-  t.equal(ctl.writes().length, 4)
-  t.equal(ctl.droppedWrites, 1)
-  t.same(ctl.writes()[3], { time: 6, addr: 0x210, reg: 'LINE0_CURVE1', value: 2 })
+  t.equal(ctl.regmap.writes().length, 3, 'probe writes')
+  ctl.regmap.write(0x210, 1, 5)
+  ctl.regmap.write(0x210, 2, 6)
+  t.equal(ctl.regmap.writes().length, 4)
+  t.equal(ctl.regmap.droppedWrites, 1)
+  t.same(ctl.regmap.writes()[3], { time: 6, addr: 0x210, reg: 'LINE0_CURVE1', value: 2 })
 })

@@ -1,7 +1,7 @@
 // ledfs watch --once on a fake /sys/class/leds tree of plain files.
 import t from 'tap'
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { tempDir } from '../support/tmp'
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { watchCommand, renderFrame, bar } from '../../lib/cli/watch'
 
@@ -25,7 +25,7 @@ async function once (argv: string[]): Promise<{ code: number, out: string }> {
 }
 
 t.test('--once prints one plain frame', async t => {
-  const root = mkdtempSync(join(tmpdir(), 'ledfs-watch-'))
+  const root = tempDir(t, 'watch')
   const leds = join(root, 'leds')
   mkdirSync(leds)
   fakeLed(leds, 'sc27xx:green', { trigger: 'none kbd-capslock [pattern]\n', brightness: '128\n', max_brightness: '255\n' })
@@ -68,12 +68,12 @@ t.test('frames and bars', async t => {
   t.equal(bar('?', '255', 4), '[    ]')
   t.same(renderFrame({ rows: [] }, 80), ['(no LEDs)'])
   t.same(renderFrame({ rows: [], error: 'cannot list x' }, 80), ['cannot list x'])
-  const empty = mkdtempSync(join(tmpdir(), 'ledfs-watch-empty-'))
+  const empty = tempDir(t, 'watch-empty')
   t.same(await once([empty, '--once']), { code: 0, out: '(no LEDs)\n' })
 })
 
 t.test('errors', async t => {
-  const root = mkdtempSync(join(tmpdir(), 'ledfs-watch-err-'))
+  const root = tempDir(t, 'watch-err')
   await t.rejects(watchCommand([join(root, 'missing'), '--once']), { name: 'UsageError', message: /missing does not exist/ })
   writeFileSync(join(root, 'file'), '')
   await t.rejects(watchCommand([join(root, 'file'), '--once']), { name: 'UsageError', message: /is not a directory/ })
