@@ -1,8 +1,13 @@
 import t from 'tap'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { calcColorComponents, checkChannels, LED_COLORS_6_1, MulticolorChannels, parseIntensities } from '../../lib/led/led-class-multicolor'
+import { calcColorComponents, checkChannels, LED_COLORS_6_1, McChannels as MulticolorChannels, parseIntensities } from '../../lib/drivers/multicolor'
 import { kstrtoul } from '../../lib/abi/kstrtox'
+import { RgbDriver } from '../../lib/drivers/rgb'
+import { compareTimelines } from '../../lib/timeline/expect'
+import { eventToJson, Timeline } from '../../lib/timeline/timeline'
+import { parseTrace } from '../../lib/timeline/trace'
+import { virtualSystem } from '../support/vfs'
 
 const b = (s: string): Buffer => Buffer.from(s, 'latin1')
 const DIR = join(__dirname, '..', 'conformance', 'multicolor-levels')
@@ -55,4 +60,47 @@ t.test('levels as the kernel computed them (recorded)', async t => {
     }
   }
   t.ok(checked >= 20, `${checked} recorded level reads checked`)
+})
+
+t.test('an rgb LED in the emulated kernel: files, levels on the timeline, recorded levels', async t => {
+  const drv = new RgbDriver(['red', 'green', 'blue'])
+  const v = virtualSystem({ leds: [{ name: 'oracle', driver: drv }], triggers: 'pattern' })
+  t.equal(v.read('/oracle/multi_index'), 'red green blue\n')
+  t.equal(v.write('/oracle/multi_index', '1 2 3\n'), 'EACCES', 'multi_index is read-only')
+  // The kernel's recording, op by op up to its first trigger change, now through the class files.
+  const ops = readFileSync(join(DIR, 'kernel-6.1-mc.jsonl'), 'utf8').trim().split('\n').map(l => JSON.parse(l) as { op: string, file?: string, data?: string, ret: number, errno: string | null })
+  let checked = 0
+  for (const op of ops) {
+    if (op.op === 'write' && op.file === 'trigger') break
+    if (op.op === 'write') {
+      t.equal(v.write(`/oracle/${op.file ?? ''}`, op.data ?? ''), op.ret >= 0 ? op.ret : op.errno, `write ${op.file ?? ''} ${JSON.stringify(op.data)}`)
+    } else if (op.op === 'read' && op.file === 'device/levels') {
+      t.equal(`${drv.levels.join(' ')}\n`, op.data, `levels after ${checked} checks`)
+      checked++
+    }
+  }
+  t.ok(checked >= 20, `${checked} recorded level reads checked through the class files`)
+  // An intensity write at the same brightness is a change of the light: the timeline has the channels.
+  v.sys.timeline.clear()
+  v.write('/oracle/brightness', '255\n')
+  v.write('/oracle/multi_intensity', '255 0 0\n')
+  v.write('/oracle/multi_intensity', '0 0 255\n')
+  t.same(v.sys.timeline.list('oracle').map(e => [e.brightness, e.channels]).slice(-2), [[255, [255, 0, 0]], [255, [0, 0, 255]]], 'each intensity change is an event, with the levels')
+})
+
+t.test('timeline, trace file and --expect carry the channels', async t => {
+  const tl = new Timeline(2)
+  tl.record('rgb', 255, 0, [255, 128, 0])
+  tl.record('mono', 7, 1)
+  tl.record('rgb', 255, 2, [0, 0, 255])
+  t.same(tl.list(), [{ t: 1, led: 'mono', brightness: 7 }, { t: 2, led: 'rgb', brightness: 255, channels: [0, 0, 255] }], 'the oldest goes, channels stay with their event')
+  const line = eventToJson({ t: 2, led: 'rgb', brightness: 255, channels: [0, 0, 255] })
+  t.equal(line, '{"t":2,"led":"rgb","brightness":255,"channels":[0,0,255]}')
+  t.same(parseTrace(line + '\n', 'x'), [{ t: 2, led: 'rgb', brightness: 255, channels: [0, 0, 255] }])
+  t.throws(() => parseTrace('{"t":2,"led":"rgb","brightness":255,"channels":[-1]}\n', 'x'), /x:1: "channels" must be a list/)
+  const got = [{ t: 0, led: 'rgb', brightness: 255, channels: [255, 0, 0] }]
+  t.ok(compareTimelines([{ t: 0, led: 'rgb', brightness: 255 }], got, 0).ok, 'an expectation without channels checks brightness only')
+  const diff = compareTimelines([{ t: 0, led: 'rgb', brightness: 255, channels: [0, 0, 255] }], got, 0)
+  t.notOk(diff.ok)
+  t.match(diff.lines[0], /expected 255 \(channels 0 0 255\) at \+0 ms, got 255 \(channels 255 0 0\)/)
 })

@@ -1,12 +1,12 @@
-import { KernelError } from '../abi/errno'
 import { sscanf } from '../abi/scanf'
-import { textAttr, type SysfsNode } from '../sysfs/nodes'
 
 /**
- * The multicolor LED class (led-class-multicolor): one class device whose
- * `brightness` scales per-channel intensities. Each channel has a colour
- * (shown by `multi_index`), an intensity (`multi_intensity`) and the level
- * the class computes for the hardware from both.
+ * The channels of a multicolor LED (led-class-multicolor): one class device
+ * whose `brightness` scales per-channel intensities. Each channel has a
+ * colour (shown by `multi_index`), an intensity (`multi_intensity`) and the
+ * level computed for the hardware from both (led_mc_calc_color_components,
+ * which the kernel's drivers call, hence its place beside the drivers). The
+ * class files themselves are in lib/led/led-class.ts.
  */
 
 /** Colour names by LED_COLOR_ID, as the kernel's table has them (6.12 adds five). */
@@ -49,7 +49,7 @@ export function parseIntensities (buf: Buffer, channels: number): number[] | und
 }
 
 /** The channels of one multicolor LED. */
-export class MulticolorChannels {
+export class McChannels {
   /** Intensities as the kernel keeps them: unsigned 32-bit. */
   readonly intensity: Uint32Array
 
@@ -70,26 +70,6 @@ export class MulticolorChannels {
     return `${this.colors.join(' ')}\n`
   }
 
-  /**
-   * The class's two files. `reapply` is called after a good intensity write:
-   * the kernel sets the current brightness again (so the levels follow),
-   * except while software blink owns the LED.
-   */
-  nodes (reapply: () => void): SysfsNode[] {
-    return [
-      textAttr('multi_index', 0o444, { show: () => this.showIndex() }),
-      textAttr('multi_intensity', 0o644, {
-        show: () => this.showIntensity(),
-        store: (buf) => {
-          const values = parseIntensities(buf, this.intensity.length)
-          if (values === undefined) throw new KernelError('EINVAL', 'multi_intensity needs one integer per channel')
-          this.intensity.set(values)
-          reapply()
-          return buf.length
-        }
-      })
-    ]
-  }
 }
 
 /** Check a channel list for the config: known colour names, 1 to the kernel's LED_COLOR_ID_MAX channels. */
