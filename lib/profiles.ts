@@ -2,6 +2,7 @@
  * What differs between the kernels ledfs can emulate. Every version-specific
  * decision reads this table; nothing else checks a version.
  */
+import { LED_COLORS_6_1, LED_COLORS_6_12 } from './drivers/multicolor'
 
 /** A kernel whose answers were recorded (test/conformance/kernel-<version>/). */
 export type KernelVersion = '4.20' | '6.1' | '6.12'
@@ -25,6 +26,8 @@ export interface KernelProfile {
   readonly name: KernelVersion
   /** CONFIG_HZ of the emulated build: a mount's tick rate unless one is given. */
   readonly hz: number
+  /** The colour names of LED_COLOR_ID, as multi_index shows them; a multicolor LED has at most this many channels. */
+  readonly ledColors: readonly string[]
   /** Trigger names in registration order, as `cat trigger` lists them (one CPU). */
   readonly triggers: Readonly<Record<TriggerSet, readonly string[]>>
   readonly core: {
@@ -84,6 +87,7 @@ export const PROFILES: Readonly<Record<KernelVersion, KernelProfile>> = {
     name: '4.20',
     // The seed patch's trigger as recorded: loaded on Debian's 6.1 kernel.
     hz: 250,
+    ledColors: LED_COLORS_6_1,
     triggers: DEBIAN_6_1_TRIGGERS,
     core: { removalClearsInitDefault: false },
     pattern: { brightnessConversion: 'd', rejectAboveMax: false, stepAlwaysSkipsNext: true, hrPattern: false },
@@ -92,6 +96,7 @@ export const PROFILES: Readonly<Record<KernelVersion, KernelProfile>> = {
   '6.1': {
     name: '6.1',
     hz: 250,
+    ledColors: LED_COLORS_6_1,
     triggers: DEBIAN_6_1_TRIGGERS,
     core: { removalClearsInitDefault: false },
     pattern: { brightnessConversion: 'u', rejectAboveMax: true, stepAlwaysSkipsNext: false, hrPattern: false },
@@ -102,6 +107,7 @@ export const PROFILES: Readonly<Record<KernelVersion, KernelProfile>> = {
     // FUSE the kernel answers lseek itself, so no mount can (known-differences.json).
     name: '6.12',
     hz: 250,
+    ledColors: LED_COLORS_6_12,
     triggers: DEBIAN_6_12_TRIGGERS,
     core: { removalClearsInitDefault: true },
     pattern: { brightnessConversion: 'u', rejectAboveMax: true, stepAlwaysSkipsNext: false, hrPattern: true },

@@ -4,6 +4,7 @@ import { ConfigError, defaultTriggerProblem, duplicateProblem, hzProblem, maxBri
 import { RealClock } from './clock/real-clock'
 import { MemoryDriver } from './drivers/memory'
 import type { LedDriver } from './drivers/driver'
+import { checkChannels } from './drivers/multicolor'
 import { TimerWheel } from './kernel-time/timer-wheel'
 import { LedClassDir } from './led/led-class'
 import { LedClassdev, type LedOptions } from './led/led-core'
@@ -143,6 +144,11 @@ export class LedSystem {
     if (fixed !== undefined && spec.maxBrightness !== undefined && spec.maxBrightness !== fixed) {
       fail(`"max_brightness" is fixed at ${fixed} by the ${driver.kind} driver (got ${spec.maxBrightness}); leave it out`)
     }
+    const ch = driver.channels
+    if (ch !== undefined) {
+      const badChannels = checkChannels(ch.colors, this.profile.ledColors)
+      if (badChannels !== undefined) fail(`"channels" ${badChannels} on kernel ${this.profile.name}`)
+    }
     const max = spec.maxBrightness ?? fixed ?? LED_FULL
     const badMax = maxBrightnessProblem(max)
     if (badMax !== undefined) fail(badMax)
@@ -152,7 +158,7 @@ export class LedSystem {
       const badTrigger = defaultTriggerProblem(defaultTrigger, this.registry.names())
       if (badTrigger !== undefined) fail(badTrigger)
     }
-    const led = new LedClassdev({ ...spec, maxBrightness: max, driver, defaultTrigger }, this.wheel, this.profile, (l, v, t) => this.timeline.record(l.name, v, t))
+    const led = new LedClassdev({ ...spec, maxBrightness: max, driver, defaultTrigger }, this.wheel, this.profile, (l, v, t, ch) => this.timeline.record(l.name, v, t, ch))
     const place = this.devices.place(spec.name, led.driver)
     const dir = new LedClassDir(led, this.registry, place)
     this.devices.attach(place, dir.node)

@@ -3,8 +3,8 @@ import { simpleStrntoull } from './kstrtox'
 
 /**
  * The part of the kernel's vsscanf() that sysfs parsers use: white space,
- * literal bytes, and the conversions %u, %d and %n with plain int-sized
- * targets. Input is a C string: it ends at the buffer's end or its first NUL.
+ * literal bytes, and the conversions %u, %d, %i (signed, base from the
+ * prefix: 0x hex, 0 octal) and %n with plain int-sized targets. Input is a C string: it ends at the buffer's end or its first NUL.
  *
  * Returns the number of conversions counted (as sscanf returns it; %n does
  * not count) and the value written for each conversion, in format order,
@@ -42,14 +42,16 @@ export function sscanf (input: Uint8Array, start: number, fmt: string): ScanResu
       continue
     }
     if (at(str) === 0) break
-    if (conv !== 'u' && conv !== 'd') throw new Error(`sscanf: unsupported conversion %${conv}`)
-    const signed = conv === 'd'
+    if (conv !== 'u' && conv !== 'd' && conv !== 'i') throw new Error(`sscanf: unsupported conversion %${conv}`)
+    const signed = conv !== 'u'
+    // %i lets the digits choose the base; its first byte must still be a decimal digit.
+    const base = conv === 'i' ? 0 : 10
     str = Math.min(skipSpaces(input, str), Math.max(str, end))
     let digit = at(str)
     if (signed && digit === 0x2d) digit = at(str + 1)
     if (digit === 0 || !isDigit(digit)) break
     const negative = signed && at(str) === 0x2d
-    const { value, end: next } = simpleStrntoull(input.subarray(0, end), negative ? str + 1 : str, 0x7fffffff, 10)
+    const { value, end: next } = simpleStrntoull(input.subarray(0, end), negative ? str + 1 : str, 0x7fffffff, base)
     const wrapped = negative ? (-value) & 0xffffffffn : value & 0xffffffffn
     // An int target takes the low 32 bits; reading it back signed or unsigned is the caller's business.
     values.push(signed ? Number(BigInt.asIntN(32, wrapped)) : Number(wrapped))

@@ -1,3 +1,4 @@
+import { calcColorComponents } from '../drivers/multicolor'
 import { readdir, readFile, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { activeTrigger } from '../abi/sysfs'
@@ -27,6 +28,8 @@ export interface LedRow {
   trigger: string
   brightness: string
   max: string
+  /** A multicolor LED's channel levels as the class computes them, with their colours. */
+  channels?: Array<{ colour: string, level: number }>
 }
 
 export interface Frame {
@@ -67,14 +70,21 @@ export async function readFrame (dir: string): Promise<Frame> {
       // Gone since readdir: no row. Anything else: a row of '?'.
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined
     }
-    const [trigger, brightness, max] = await Promise.all(['trigger', 'brightness', 'max_brightness'].map(async f => await field(join(path, f))))
+    const [trigger, brightness, max, index, intensity] = await Promise.all(['trigger', 'brightness', 'max_brightness', 'multi_index', 'multi_intensity'].map(async f => await field(join(path, f))))
     const active = trigger === undefined ? undefined : activeTrigger(trigger)
-    return {
+    const row: LedRow = {
       name: printable(name),
       trigger: active === undefined || active === '' ? '?' : printable(active),
       brightness: value(brightness),
       max: value(max)
     }
+    const colours = index?.trim().split(' ')
+    const ints = intensity?.trim().split(' ').map(v => Number(v) >>> 0)
+    if (colours !== undefined && ints !== undefined && colours.length === ints.length && /^[0-9]+$/.test(row.brightness) && /^[0-9]+$/.test(row.max) && Number(row.max) > 0) {
+      const levels = calcColorComponents(Number(row.brightness), ints, Number(row.max))
+      row.channels = colours.map((c, i) => ({ colour: printable(c), level: levels[i] }))
+    }
+    return row
   }))
   return { rows: rows.filter((r): r is LedRow => r !== undefined) }
 }
@@ -101,11 +111,40 @@ export function renderFrame (frame: Frame, columns: number): string[] {
   const line = (a: string, b: string, c: string, d: string): string => `${a.padEnd(nameW)}  ${b.padEnd(trigW)}  ${c.padStart(valW)}  ${d}`.replace(/ +$/, '')
   return [
     line('LED', 'TRIGGER', 'BRIGHTNESS', ''),
-    ...frame.rows.map((r, i) => line(r.name, r.trigger, vals[i], bar(r.brightness, r.max, barW)))
+    ...frame.rows.map((r, i) => line(r.name, r.trigger, vals[i], bar(r.brightness, r.max, barW) + channelText(r)))
   ]
 }
 
+/** A multicolor LED's channel levels after its bar: " red 255 green 128 blue 0". */
+function channelText (r: LedRow): string {
+  return r.channels === undefined ? '' : ' ' + r.channels.map(c => `${c.colour} ${c.level}`).join(' ')
+}
+
+/** The light's colour as a terminal sees it, mixed from the channels it knows (red, green, blue, white...). */
+export function mixedColour (channels: Array<{ colour: string, level: number }>, max: number): [number, number, number] | undefined {
+  const rgb = [0, 0, 0]
+  let known = false
+  const add = (c: number[], v: number): void => { for (let k = 0; k < 3; k++) rgb[k] += c[k] * v }
+  for (const ch of channels) {
+    const c = COLOUR_RGB[ch.colour]
+    if (c === undefined) continue
+    known = true
+    add(c, Math.min(ch.level / max, 1))
+  }
+  return known ? rgb.map(v => Math.round(Math.min(v, 1) * 255)) as [number, number, number] : undefined
+}
+
+const COLOUR_RGB: Record<string, number[]> = {
+  white: [1, 1, 1], red: [1, 0, 0], green: [0, 1, 0], blue: [0, 0, 1], amber: [1, 0.75, 0], violet: [0.56, 0, 1],
+  yellow: [1, 1, 0], purple: [0.5, 0, 0.5], orange: [1, 0.65, 0], pink: [1, 0.75, 0.8], cyan: [0, 1, 1], lime: [0.75, 1, 0]
+}
+
 const ESC = '\x1b['
+
+/** Whether the output is a terminal that takes 24-bit colour (and NO_COLOR is not set). */
+function colourTerminal (out: NodeJS.WriteStream): boolean {
+  return out.isTTY === true && process.env.NO_COLOR === undefined && typeof out.getColorDepth === 'function' && out.getColorDepth() >= 24
+}
 const ALT_ON = `${ESC}?1049h`
 const ALT_OFF = `${ESC}?1049l`
 const CURSOR_HIDE = `${ESC}?25l`
@@ -161,6 +200,16 @@ async function live (dir: string, interval: number): Promise<number> {
       const rows = out.isTTY && out.rows > 0 ? out.rows : 1000
       const title = `ledfs watch ${printable(dir)}  every ${interval} ms  (q to quit)`
       let lines = [title, '', ...renderFrame(frame, columns)]
+      // Where a terminal shows colour, a multicolor LED's bar is drawn in the light's colour.
+      if (colourTerminal(out)) {
+        frame.rows.forEach((r, i) => {
+          const rgb = r.channels === undefined ? undefined : mixedColour(r.channels, Number(r.max))
+          const at = lines[i + 3]?.indexOf('[')
+          if (rgb === undefined || at === undefined || at < 0) return
+          const end = lines[i + 3].indexOf(']', at)
+          lines[i + 3] = lines[i + 3].slice(0, at) + `${ESC}38;2;${rgb[0]};${rgb[1]};${rgb[2]}m` + lines[i + 3].slice(at, end + 1) + `${ESC}0m` + lines[i + 3].slice(end + 1)
+        })
+      }
       if (lines.length > rows) {
         const hidden = lines.length - rows + 1
         lines = [...lines.slice(0, rows - 1), `... ${hidden} more`]

@@ -1,4 +1,5 @@
 import type { Clock } from '../clock/clock'
+import type { McChannels } from './multicolor'
 
 /** One (brightness, duration) tuple of a pattern, as struct led_pattern holds it. */
 export interface LedPattern {
@@ -63,6 +64,12 @@ export interface LedDriver {
    * cannot, and the core blinks in software instead. Any brightnessSet ends it.
    */
   blinkSet? (led: LedHost, delays: BlinkDelays): void
+  /**
+   * The channels of a multicolor LED: a driver that has them registers its
+   * LED with the multicolor class (multi_index, multi_intensity), and its
+   * brightnessSet computes the channel levels from them.
+   */
+  readonly channels?: McChannels
   /** May rewrite the tuples (as a driver aligns durations); throws a KernelError to refuse. */
   patternSet? (led: LedHost, pattern: LedPattern[], repeat: number): void
   patternClear? (led: LedHost): void

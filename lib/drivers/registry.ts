@@ -1,5 +1,6 @@
 import type { DriverContext, DriverKind } from './kind'
 import { memoryKind } from './kinds/memory'
+import { rgbKind } from './kinds/rgb'
 import { sc27xxKind } from './kinds/sc27xx'
 import { sysfsKind } from './kinds/sysfs'
 
@@ -15,6 +16,7 @@ export function registerDriverKind (kind: DriverKind<any>): void {
 registerDriverKind(memoryKind)
 registerDriverKind(sc27xxKind)
 registerDriverKind(sysfsKind)
+registerDriverKind(rgbKind)
 
 /** The drivers, in registration order. */
 export function driverKinds (): Array<DriverKind<unknown>> {

@@ -2,6 +2,7 @@ import { closeSync, constants, openSync, readFileSync, statSync, writeSync } fro
 import { join, resolve } from 'node:path'
 import { activeTrigger } from '../abi/sysfs'
 import type { LedDriver, LedHost } from './driver'
+import { McChannels } from './multicolor'
 
 /** A target that cannot be used; the message names the LED directory and the fix. */
 export class SysfsTargetError extends Error {
@@ -34,6 +35,14 @@ export class SysfsLedDriver implements LedDriver {
   readonly maxBrightness: number
   private readonly savedTrigger: string
   private readonly savedBrightness: string
+  /**
+   * A multicolor target (it has multi_index and multi_intensity): the
+   * emulated LED gets its channels, and their intensities are written to the
+   * target before each brightness, when they changed.
+   */
+  readonly channels?: McChannels
+  private readonly savedIntensity?: string
+  private writtenIntensity?: string
   private failed = false
   private restored = false
 
@@ -53,6 +62,18 @@ export class SysfsLedDriver implements LedDriver {
     let saved = ''
     try { saved = readFileSync(join(this.dir, 'brightness'), 'latin1').trim() } catch { fail('has no readable brightness file') }
     this.savedBrightness = saved
+    let index: string | undefined
+    try { index = readFileSync(join(this.dir, 'multi_index'), 'latin1').trim() } catch { /* a single-colour LED */ }
+    if (index !== undefined) {
+      let intensity = ''
+      try { intensity = readFileSync(join(this.dir, 'multi_intensity'), 'latin1').trim() } catch { fail('has multi_index but no readable multi_intensity') }
+      const colors = index.split(' ')
+      const values = intensity.split(' ')
+      if (index === '' || values.length !== colors.length || !values.every(v => /^-?[0-9]+$/.test(v))) fail(`has a multi_index ("${index}") and multi_intensity ("${intensity}") that do not match`)
+      this.channels = new McChannels(colors)
+      this.channels.intensity.set(values.map(v => Number(v) >>> 0))
+      this.savedIntensity = this.writtenIntensity = intensity
+    }
     let trig = ''
     try { trig = readFileSync(join(this.dir, 'trigger'), 'latin1') } catch { /* an LED class without triggers */ }
     this.savedTrigger = activeTrigger(trig) ?? 'none'
@@ -66,6 +87,13 @@ export class SysfsLedDriver implements LedDriver {
 
   brightnessSet (_led: LedHost, value: number): void {
     try {
+      if (this.channels !== undefined) {
+        const text = this.channels.showIntensity().trim()
+        if (text !== this.writtenIntensity) {
+          writeOnce(join(this.dir, 'multi_intensity'), `${text}\n`)
+          this.writtenIntensity = text
+        }
+      }
       writeOnce(join(this.dir, 'brightness'), `${Math.min(value, this.maxBrightness)}\n`)
       if (this.failed) {
         this.failed = false
@@ -79,7 +107,7 @@ export class SysfsLedDriver implements LedDriver {
   }
 
   inspect (): Record<string, unknown> {
-    return { target: this.dir, maxBrightness: this.maxBrightness, savedTrigger: this.savedTrigger, savedBrightness: this.savedBrightness, writeFailing: this.failed }
+    return { target: this.dir, maxBrightness: this.maxBrightness, savedTrigger: this.savedTrigger, savedBrightness: this.savedBrightness, writeFailing: this.failed, ...(this.channels !== undefined ? { colors: [...this.channels.colors], intensity: Array.from(this.channels.intensity) } : {}) }
   }
 
   /** Put the real LED back as it was found. Safe to call more than once. */
@@ -87,6 +115,7 @@ export class SysfsLedDriver implements LedDriver {
     if (this.restored) return
     this.restored = true
     try {
+      if (this.savedIntensity !== undefined && this.savedIntensity !== this.writtenIntensity) writeOnce(join(this.dir, 'multi_intensity'), `${this.savedIntensity}\n`)
       if (this.savedTrigger !== 'none') {
         writeOnce(join(this.dir, 'trigger'), `${this.savedTrigger}\n`)
       } else {

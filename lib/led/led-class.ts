@@ -1,4 +1,6 @@
+import { KernelError } from '../abi/errno'
 import { kstrtoul } from '../abi/kstrtox'
+import { parseIntensities, type McChannels } from '../drivers/multicolor'
 import { powerDir, ueventAttr } from '../sysfs/device-model'
 import { dirNode, symlinkNode, textAttr, type BinaryAttribute, type DirNode, type SysfsNode } from '../sysfs/nodes'
 import { flushBrightnessWork, ledSetBrightness } from './led-blink'
@@ -38,13 +40,38 @@ export class LedClassDir {
       powerDir(),
       symlinkNode('subsystem', links.subsystem),
       trigger,
-      ueventAttr()
+      ueventAttr(),
+      ...(led.driver.channels !== undefined ? this.multicolorAttrs(led.driver.channels) : [])
     ]
     this.node = dirNode(led.name, () => this.entries())
   }
 
   private entries (): SysfsNode[] {
     return this.led.triggerNodes.length === 0 ? this.fixed : [...this.fixed, ...this.led.triggerNodes]
+  }
+
+  /**
+   * led-class-multicolor's files: multi_index (the channel colours) and
+   * multi_intensity. A good intensity write sets the class brightness again,
+   * so the channel levels follow, except while software blink owns the LED.
+   */
+  private multicolorAttrs (ch: McChannels): SysfsNode[] {
+    return [
+      textAttr('multi_index', 0o444, { show: () => ch.showIndex() }),
+      textAttr('multi_intensity', 0o644, {
+        show: () => ch.showIntensity(),
+        store: (buf) => {
+          const values = parseIntensities(buf, ch.intensity.length)
+          if (values === undefined) throw new KernelError('EINVAL', 'multi_intensity needs one integer per channel')
+          ch.intensity.set(values)
+          if (!this.led.blink.sw) {
+            ledSetBrightness(this.led, this.led.brightness)
+            flushBrightnessWork(this.led)
+          }
+          return buf.length
+        }
+      })
+    ]
   }
 
   /**

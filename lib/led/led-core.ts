@@ -16,7 +16,8 @@ export interface LedOptions {
   defaultPattern?: number[]
 }
 
-export type BrightnessListener = (led: LedClassdev, value: number, time: number) => void
+/** A change of the light: its level and, for a multicolor LED, each channel's. */
+export type BrightnessListener = (led: LedClassdev, value: number, time: number, channels?: readonly number[]) => void
 
 /**
  * The LED class device: state and the brightness path of led-core.c. The
@@ -33,6 +34,8 @@ export class LedClassdev implements LedHost {
   brightness = 0
   /** The level last put on the timeline: what the light does, which a hardware pattern moves by itself. */
   private recorded = 0
+  /** The channel levels last put on the timeline (multicolor LEDs), as text. */
+  private recordedChannels: string | undefined
   trigger: LedTrigger | null = null
   /** Per-trigger state, owned by the active trigger. */
   triggerData: unknown = null
@@ -71,9 +74,20 @@ export class LedClassdev implements LedHost {
   }
 
   recordLevel (value: number, time: number): void {
-    if (value === this.recorded) return
+    const ch = this.driver.channels
+    if (ch === undefined) {
+      if (value === this.recorded) return
+      this.recorded = value
+      this.listener?.(this, value, time)
+      return
+    }
+    // A multicolor LED changes when any channel does (an intensity write at the same brightness).
+    const levels = ch.levels(value, this.maxBrightness)
+    const key = levels.join(' ')
+    if (value === this.recorded && key === this.recordedChannels) return
     this.recorded = value
-    this.listener?.(this, value, time)
+    this.recordedChannels = key
+    this.listener?.(this, value, time, levels)
   }
 
   /** The level last put on the timeline. */

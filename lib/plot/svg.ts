@@ -121,6 +121,23 @@ export function renderSvg (events: TimelineEvent[], opts: SvgOptions = {}): stri
   })
   out.push('</g>')
 
+  // A multicolor LED also gets a strip along the top of the plot in the light's
+  // colour over time: channels 1-3 taken as red, green and blue, scaled to its top level.
+  out.push('<g class="colours" stroke="none">')
+  names.forEach((name, i) => {
+    const evs = all.filter(e => e.led === name && e.channels !== undefined && e.t <= to)
+    if (evs.length === 0) return
+    const top3 = Math.max(1, ...evs.flatMap(e => (e.channels ?? []).slice(0, 3)))
+    const fill = (ch: number[]): string => `rgb(${[0, 1, 2].map(k => Math.round(Math.min((ch[k] ?? 0) / top3, 1) * 255)).join(',')})`
+    evs.forEach((e, k) => {
+      const x0 = x(Math.max(e.t, from))
+      const x1 = x(Math.min(evs[k + 1]?.t ?? to, to))
+      if (x1 <= x0) return
+      out.push(`<rect class="colour" data-led="${xmlEscape(name)}" x="${n(x0)}" y="${n(top + 6 * i)}" width="${n(x1 - x0)}" height="5" fill="${fill(e.channels ?? [])}"/>`)
+    })
+  })
+  out.push('</g>')
+
   // Legend, one line per LED, under the time axis label.
   out.push('<g class="legend" fill="#222">')
   names.forEach((name, i) => {

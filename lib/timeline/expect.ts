@@ -8,7 +8,8 @@ export interface TimelineDiff {
 
 /**
  * Compare a recorded timeline with an expected one, LED by LED: the
- * brightness sequences must be equal, and each event's time, measured from
+ * brightness sequences must be equal (and, where an expected event gives
+ * "channels", a multicolor LED's channel levels too), and each event's time, measured from
  * that LED's first event, must be within `toleranceMs` of the expected one
  * (0 for a virtual clock, where times are exact).
  */
@@ -24,8 +25,9 @@ export function compareTimelines (expected: TimelineEvent[], actual: TimelineEve
     for (let i = 0; i < n; i++) {
       const e = exp[i]
       const a = act[i]
-      const fmt = (x: TimelineEvent | undefined, t0: number): string => x === undefined ? '(nothing)' : `${x.brightness} at +${round(x.t - t0)} ms`
-      if (e === undefined || a === undefined || e.brightness !== a.brightness) {
+      const fmt = (x: TimelineEvent | undefined, t0: number): string => x === undefined ? '(nothing)' : `${x.brightness}${x.channels !== undefined && e?.channels !== undefined ? ` (channels ${x.channels.join(' ')})` : ''} at +${round(x.t - t0)} ms`
+      const channelsDiffer = e?.channels !== undefined && (a?.channels ?? []).join(' ') !== e.channels.join(' ')
+      if (e === undefined || a === undefined || e.brightness !== a.brightness || channelsDiffer) {
         lines.push(`${led} #${i + 1}: expected ${fmt(e, t0e)}, got ${fmt(a, t0a)}`)
         if (e === undefined || a === undefined) continue
         continue

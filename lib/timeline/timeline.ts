@@ -5,6 +5,8 @@ export interface TimelineEvent {
   t: number
   led: string
   brightness: number
+  /** A multicolor LED's channel levels (led_mc_calc_color_components), in multi_index order. */
+  channels?: number[]
 }
 
 export type TimelineSink = (e: TimelineEvent) => void
@@ -40,6 +42,8 @@ export class Timeline {
   private readonly names: string[] = []
   private readonly ids = new Map<string, number>()
   private readonly sinks: TimelineSink[] = []
+  /** Channel levels of multicolor LEDs' events, by ring slot. */
+  private channelsAt = new Map<number, number[]>()
   /** Events that fell out of memory since the last clear() (the sinks had them). */
   dropped = 0
 
@@ -51,17 +55,17 @@ export class Timeline {
     this.maxEvents = maxEvents
   }
 
-  /** One change: `brightness` is an LED's value, an unsigned 32-bit integer. */
-  record (led: string, brightness: number, t: number): void {
+  /** One change: `brightness` is an LED's value, an unsigned 32-bit integer; `channels` a multicolor LED's levels. */
+  record (led: string, brightness: number, t: number, channels?: readonly number[]): void {
     if (brightness !== brightness >>> 0) throw new RangeError(`timeline: brightness of "${led}" must be an unsigned 32-bit integer (got ${brightness})`)
-    if (this.maxEvents > 0) this.store(led, brightness, t)
+    if (this.maxEvents > 0) this.store(led, brightness, t, channels)
     if (this.sinks.length > 0) {
-      const e = { t, led, brightness }
+      const e: TimelineEvent = channels === undefined ? { t, led, brightness } : { t, led, brightness, channels: [...channels] }
       for (const s of this.sinks) s(e)
     }
   }
 
-  private store (led: string, brightness: number, t: number): void {
+  private store (led: string, brightness: number, t: number, channels?: readonly number[]): void {
     let id = this.ids.get(led)
     if (id === undefined) {
       id = this.names.length
@@ -74,6 +78,7 @@ export class Timeline {
         this.grow(Math.min(this.maxEvents, Math.max(INITIAL_CAPACITY, cap * 2)))
         cap = this.times.length
       } else { // full: the oldest goes
+        this.channelsAt.delete(this.head)
         this.head = this.head + 1 === cap ? 0 : this.head + 1
         this.size--
         this.dropped++
@@ -84,6 +89,9 @@ export class Timeline {
     this.times[i] = t
     this.ledIds[i] = id
     this.values[i] = brightness
+    // Only multicolor LEDs have channels: kept by ring slot beside the typed arrays.
+    if (channels !== undefined) this.channelsAt.set(i, [...channels])
+    else if (this.channelsAt.size > 0) this.channelsAt.delete(i)
     this.size++
   }
 
@@ -100,6 +108,11 @@ export class Timeline {
     times.set(this.times.subarray(0, rest), first)
     ledIds.set(this.ledIds.subarray(0, rest), first)
     values.set(this.values.subarray(0, rest), first)
+    if (this.channelsAt.size > 0) {
+      const old = this.channelsAt
+      this.channelsAt = new Map()
+      for (const [slot, ch] of old) this.channelsAt.set(slot >= this.head ? slot - this.head : slot + first, ch)
+    }
     this.times = times
     this.ledIds = ledIds
     this.values = values
@@ -120,7 +133,8 @@ export class Timeline {
     for (let k = 0, i = this.head; k < this.size; k++, i = i + 1 === cap ? 0 : i + 1) {
       const id = this.ledIds[i]
       if (only >= 0 && id !== only) continue
-      out.push({ t: this.times[i], led: this.names[id], brightness: this.values[i] })
+      const ch = this.channelsAt.get(i)
+      out.push(ch === undefined ? { t: this.times[i], led: this.names[id], brightness: this.values[i] } : { t: this.times[i], led: this.names[id], brightness: this.values[i], channels: [...ch] })
     }
     return out
   }
@@ -130,6 +144,7 @@ export class Timeline {
     this.times = new Float64Array(0)
     this.ledIds = new Uint32Array(0)
     this.values = new Uint32Array(0)
+    this.channelsAt = new Map()
     this.head = 0
     this.size = 0
     this.dropped = 0
@@ -142,7 +157,8 @@ export class Timeline {
 
 /** Format of one JSON line of a trace file. */
 export function eventToJson (e: TimelineEvent): string {
-  return JSON.stringify({ t: Math.round(e.t * 1000) / 1000, led: e.led, brightness: e.brightness })
+  const t = Math.round(e.t * 1000) / 1000
+  return JSON.stringify(e.channels === undefined ? { t, led: e.led, brightness: e.brightness } : { t, led: e.led, brightness: e.brightness, channels: e.channels })
 }
 
 /** A sink that appends each event to FILE as a JSON line (synchronously, so a crash loses nothing). */

@@ -9,7 +9,7 @@ export class TraceError extends Error {
   }
 }
 
-const LINE_FORM = '{"t":MS,"led":NAME,"brightness":VALUE}'
+const LINE_FORM = '{"t":MS,"led":NAME,"brightness":VALUE} (and "channels":[LEVEL,...] for a multicolor LED)'
 
 /** A trace's text (JSON lines as --trace writes them); errors name the file and line. */
 export function parseTrace (text: string, file: string): TimelineEvent[] {
@@ -30,7 +30,12 @@ export function parseTrace (text: string, file: string): TimelineEvent[] {
     if (typeof r.t !== 'number' || !Number.isFinite(r.t)) throw new TraceError(`${where}: "t" must be a number of milliseconds`)
     if (typeof r.led !== 'string' || r.led === '') throw new TraceError(`${where}: "led" must be a non-empty string`)
     if (typeof r.brightness !== 'number' || !Number.isFinite(r.brightness)) throw new TraceError(`${where}: "brightness" must be a number`)
-    events.push({ t: r.t, led: r.led, brightness: r.brightness })
+    if (r.channels !== undefined) {
+      if (!Array.isArray(r.channels) || r.channels.length === 0 || !r.channels.every(c => typeof c === 'number' && Number.isInteger(c) && c >= 0)) throw new TraceError(`${where}: "channels" must be a list of channel levels (whole numbers >= 0)`)
+      events.push({ t: r.t, led: r.led, brightness: r.brightness, channels: r.channels as number[] })
+    } else {
+      events.push({ t: r.t, led: r.led, brightness: r.brightness })
+    }
   }
   return events
 }

@@ -42,6 +42,8 @@ const PLANS: Plan[] = [
   { profile: '4.20', dir: 'kernel-4.20', args: ['--kernel', '4.20', '--triggers', 'pattern'] },
   { profile: '6.1-all', dir: 'kernel-6.1-all', args: ['--kernel', '6.1', '--triggers', 'all', '--loadavg', '0', '--machine', 'virtual'] },
   { profile: '6.12', dir: 'kernel-6.12', args: ['--kernel', '6.12', '--triggers', 'pattern'] },
+  // The kernel oracle's RGB LED (its own test driver on led-class-multicolor): an rgb LED here.
+  { profile: '6.1-mc', dir: 'kernel-6.1-mc', args: ['--kernel', '6.1', '--triggers', 'all', '--loadavg', '0', '--machine', 'virtual'], led: 'oracle=rgb' },
   { profile: '6.12-all', dir: 'kernel-6.12-all', args: ['--kernel', '6.12', '--triggers', 'all', '--loadavg', '0', '--machine', 'virtual'] }
 ]
 
@@ -58,7 +60,7 @@ for (const plan of PLANS) {
         // the kernel. The probe works in the directory the class link points to:
         // the same ops answer alike there (`..` is physical either way), and a
         // 1 ms brightness poll costs two lookups instead of nine.
-        const m = await startMount(['--led', 'oracle', '--layout', 'sys', ...plan.args])
+        const m = await startMount(['--led', plan.led ?? 'oracle', '--layout', 'sys', ...plan.args])
         try {
           const led = realpathSync(join(m.dir, 'class', 'leds', 'oracle'))
           return compareTranscripts(expected, await runProbe(led, readFileSync(join(HERE, 'cases', `${name}.txt`))) as Rec[])

@@ -36,3 +36,16 @@ t.test('%d takes a minus sign and stores a signed int', async t => {
 t.test('the kernel counts 0xA0 as white space', async t => {
   t.same(sscanf(b('0\xa01000'), 0, '%u %u %n'), { count: 2, values: [0, 1000, 6] })
 })
+
+t.test('%i: the prefix picks the base, the first byte must be a decimal digit', async t => {
+  t.same(sscanf(b('0x10%'), 0, '%i%n'), { count: 1, values: [16, 4] })
+  t.same(sscanf(b('010 '), 0, '%i%n'), { count: 1, values: [8, 3] })
+  t.same(sscanf(b('0X1f'), 0, '%i%n'), { count: 1, values: [31, 4] })
+  t.same(sscanf(b('-0x10'), 0, '%i%n'), { count: 1, values: [-16, 5] })
+  t.same(sscanf(b('08'), 0, '%i%n'), { count: 1, values: [0, 1] }, '08: octal, the 8 ends the number')
+  t.same(sscanf(b('0xg'), 0, '%i%n'), { count: 1, values: [0, 1] }, '0x without a hex digit is octal 0')
+  t.equal(sscanf(b('+1'), 0, '%i%n').count, 0, 'no plus sign')
+  t.equal(sscanf(b('x1'), 0, '%i%n').count, 0)
+  t.equal(sscanf(b('99999999999999999999'), 0, '%i').values[0], 1661992959, 'modulo 2^64, then the low 32 bits')
+  t.equal(sscanf(b('4294967295'), 0, '%i').values[0], -1)
+})
