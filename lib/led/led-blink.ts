@@ -241,3 +241,21 @@ export function flushBrightnessWork (led: LedClassdev): void {
 export function cancelBrightnessWork (led: LedClassdev): void {
   led.blink.work.cancel()
 }
+
+/**
+ * How a trigger that times the LED's phases itself (heartbeat, activity)
+ * starts: the blink brightness, if never set, becomes max_brightness, the
+ * first phase is set, and from then on the LED counts as software-blinking,
+ * so a brightness write only changes the next lit phase.
+ */
+export function startTriggerBlink (led: LedClassdev, firstPhase: () => void): void {
+  if (led.blink.blinkBrightness === 0) led.blink.blinkBrightness = led.maxBrightness
+  firstPhase()
+  led.blink.sw = true
+}
+
+/** The end of such a trigger: its timer stops and the LED is no longer software-blinking. */
+export function stopTriggerBlink (led: LedClassdev, timer: KernelTimer): void {
+  led.wheel.delTimer(timer)
+  led.blink.sw = false
+}

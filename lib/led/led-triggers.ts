@@ -100,3 +100,14 @@ export class TriggerRegistry {
     return data.subarray(pos, pos + Math.min(count, PAGE_SIZE))
   }
 }
+
+/**
+ * The active trigger's per-LED state, checked to be of the trigger's own
+ * type: a store that outlived its trigger finds none (ENODEV, as kernfs
+ * answers a file whose attribute is gone).
+ */
+export function triggerState<T> (led: LedClassdev, type: abstract new (...args: never[]) => T, trigger: string): T {
+  const s = led.triggerData
+  if (!(s instanceof type)) throw new KernelError('ENODEV', `${trigger} trigger is not active`)
+  return s
+}

@@ -1,8 +1,8 @@
-import { KernelError } from '../abi/errno'
 import { kstrtoul } from '../abi/kstrtox'
 import { KernelTimer } from '../kernel-time/timer-wheel'
 import type { LedClassdev } from '../led/led-core'
-import type { LedTrigger } from '../led/led-triggers'
+import { startTriggerBlink, stopTriggerBlink } from '../led/led-blink'
+import { triggerState, type LedTrigger } from '../led/led-triggers'
 import type { CpuSource } from '../machine/cpu'
 import { textAttr, type SysfsNode } from '../sysfs/nodes'
 
@@ -91,22 +91,17 @@ export class ActivityTrigger implements LedTrigger {
   constructor (private readonly cpu: CpuSource) {}
 
   private state (led: LedClassdev): ActivityState {
-    const s = led.triggerData
-    if (!(s instanceof ActivityState)) throw new KernelError('ENODEV', 'activity trigger is not active')
-    return s
+    return triggerState(led, ActivityState, 'activity')
   }
 
   activate (led: LedClassdev): void {
     const s = new ActivityState(led, this.cpu)
     led.triggerData = s
-    if (led.blink.blinkBrightness === 0) led.blink.blinkBrightness = led.maxBrightness
-    s.tick()
-    led.blink.sw = true
+    startTriggerBlink(led, () => s.tick())
   }
 
   deactivate (led: LedClassdev): void {
-    led.wheel.delTimer(this.state(led).timer)
-    led.blink.sw = false
+    stopTriggerBlink(led, this.state(led).timer)
   }
 
   /** kstrtoul base 0; any non-zero value means inverted. Seen at the next phase change. */

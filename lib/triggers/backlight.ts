@@ -1,7 +1,7 @@
 import { KernelError } from '../abi/errno'
 import { kstrtoul } from '../abi/kstrtox'
 import type { LedClassdev } from '../led/led-core'
-import type { LedTrigger } from '../led/led-triggers'
+import { triggerState, type LedTrigger } from '../led/led-triggers'
 import { textAttr, type SysfsNode } from '../sysfs/nodes'
 
 /** Per-LED state of the backlight trigger. */
@@ -27,9 +27,7 @@ export class BacklightTrigger implements LedTrigger {
   private readonly leds = new Set<LedClassdev>()
 
   private state (led: LedClassdev): BacklightState {
-    const s = led.triggerData
-    if (!(s instanceof BacklightState)) throw new KernelError('ENODEV', 'backlight trigger is not active')
-    return s
+    return triggerState(led, BacklightState, 'backlight')
   }
 
   activate (led: LedClassdev): void {

@@ -2,7 +2,7 @@ import { KernelError } from '../abi/errno'
 import { kstrtoul } from '../abi/kstrtox'
 import { sscanf } from '../abi/scanf'
 import type { LedClassdev } from '../led/led-core'
-import type { LedTrigger } from '../led/led-triggers'
+import { triggerState, type LedTrigger } from '../led/led-triggers'
 import { textAttr, type SysfsNode } from '../sysfs/nodes'
 
 /** GPIO numbers gpio_is_valid() accepts on x86-64 (ARCH_NR_GPIOS). */
@@ -36,9 +36,7 @@ export class GpioTrigger implements LedTrigger {
   constructor (private readonly fromFirmware: boolean) {}
 
   private state (led: LedClassdev): GpioState {
-    const s = led.triggerData
-    if (!(s instanceof GpioState)) throw new KernelError('ENODEV', 'gpio trigger is not active')
-    return s
+    return triggerState(led, GpioState, 'gpio')
   }
 
   activate (led: LedClassdev): void {

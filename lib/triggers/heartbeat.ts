@@ -1,6 +1,6 @@
 import { kstrtoul } from '../abi/kstrtox'
 import { KernelTimer } from '../kernel-time/timer-wheel'
-import { LED_OFF } from '../led/led-blink'
+import { LED_OFF, startTriggerBlink, stopTriggerBlink } from '../led/led-blink'
 import type { LedClassdev } from '../led/led-core'
 import type { LedTrigger } from '../led/led-triggers'
 import { textAttr, type SysfsNode } from '../sysfs/nodes'
@@ -94,14 +94,11 @@ export class HeartbeatTrigger implements LedTrigger {
   activate (led: LedClassdev): void {
     const data = new HeartbeatData(led, this.loadavg)
     led.triggerData = data
-    if (led.blink.blinkBrightness === 0) led.blink.blinkBrightness = led.maxBrightness
-    data.beat()
-    led.blink.sw = true
+    startTriggerBlink(led, () => data.beat())
   }
 
   deactivate (led: LedClassdev): void {
-    led.wheel.delTimer(this.data(led).timer)
-    led.blink.sw = false
+    stopTriggerBlink(led, this.data(led).timer)
   }
 
   attributes (led: LedClassdev): SysfsNode[] {

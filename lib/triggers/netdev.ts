@@ -4,7 +4,7 @@ import { jiffiesToMsecs } from '../kernel-time/jiffies'
 import { KernelTimer } from '../kernel-time/timer-wheel'
 import { ledBlinkSetOneshot, ledSetBrightness, ledStopSoftwareBlink, LED_OFF } from '../led/led-blink'
 import type { LedClassdev } from '../led/led-core'
-import type { LedTrigger } from '../led/led-triggers'
+import { triggerState, type LedTrigger } from '../led/led-triggers'
 import type { NetdevEvent, NetSource } from '../machine/net'
 import type { ClockHandle } from '../clock/clock'
 import { textAttr, type SysfsNode } from '../sysfs/nodes'
@@ -221,9 +221,7 @@ export class NetdevTrigger implements LedTrigger {
   constructor (private readonly net: NetSource, private readonly linkModes: boolean) {}
 
   private state (led: LedClassdev): NetdevState {
-    const s = led.triggerData
-    if (!(s instanceof NetdevState)) throw new KernelError('ENODEV', 'netdev trigger is not active')
-    return s
+    return triggerState(led, NetdevState, 'netdev')
   }
 
   activate (led: LedClassdev): void {

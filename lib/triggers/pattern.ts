@@ -6,7 +6,7 @@ import { HrTimer } from '../kernel-time/hrtimer'
 import { KernelTimer } from '../kernel-time/timer-wheel'
 import type { LedPattern } from '../drivers/driver'
 import type { LedClassdev } from '../led/led-core'
-import type { LedTrigger } from '../led/led-triggers'
+import { triggerState, type LedTrigger } from '../led/led-triggers'
 import { textAttr, type SysfsNode } from '../sysfs/nodes'
 
 /** Most tuples a pattern holds; more are ignored. */
@@ -219,9 +219,7 @@ export class PatternTrigger implements LedTrigger {
   constructor (private readonly warn: (led: LedClassdev, msg: string) => void = () => {}) {}
 
   state (led: LedClassdev): PatternState {
-    const s = led.triggerData
-    if (!(s instanceof PatternState)) throw new KernelError('ENODEV', 'pattern trigger is not active')
-    return s
+    return triggerState(led, PatternState, 'pattern')
   }
 
   activate (led: LedClassdev): void {

@@ -83,7 +83,7 @@ const LEDS: Case[] = [
   { what: 'LED not an object', problem: 'LED #2 must be an object with at least "name" (got true)', config: { leds: [{ name: 'a' }, true] }, api: { leds: ['a', true as unknown as string] } },
   { what: 'no LEDs', problem: '"leds" must be a non-empty list of LEDs (got [])', config: { leds: [] }, api: { leds: [] } },
   { what: 'twice', problem: 'LED "a" is defined twice', cli: ['--led', 'a', '--led', 'a=memory'], config: { leds: [{ name: 'a' }, { name: 'a' }] }, api: { leds: ['a', { name: 'a' }] } },
-  { what: 'unknown driver', problem: 'LED "x": "driver" must be one of "memory", "sc27xx", "sysfs" (got "blinky")', cli: ['--led', 'x=blinky'], config: { leds: [{ name: 'x', driver: 'blinky' }] }, api: { leds: [{ name: 'x', driver: 'blinky' }] } },
+  { what: 'unknown driver', problem: 'LED "x": "driver" must be one of "memory", "sc27xx", "sysfs", "rgb" (got "blinky")', cli: ['--led', 'x=blinky'], config: { leds: [{ name: 'x', driver: 'blinky' }] }, api: { leds: [{ name: 'x', driver: 'blinky' }] } },
   { what: 'unknown field', problem: 'LED "a": unknown field "colour" (known for the memory driver: name, max_brightness, driver, default_trigger, default_pattern)', config: { leds: [{ name: 'a', colour: 'red' }] }, api: { leds: [{ name: 'a', colour: 'red' }] } },
   { what: 'a driver field on another driver', problem: 'LED "a": unknown field "target" (known for the memory driver: name, max_brightness, driver, default_trigger, default_pattern)', config: { leds: [{ name: 'a', target: '/x' }] }, api: { leds: [{ name: 'a', target: '/x' }] } },
   { what: 'max_brightness 0', problem: 'LED "a": "max_brightness" must be an integer from 1 to 4294967295 (got 0)', config: { leds: [{ name: 'a', max_brightness: 0 }] }, api: { leds: [{ name: 'a', maxBrightness: 0 }] } },
@@ -128,7 +128,7 @@ t.test('every mistake reads the same from the command line, a config file and th
 
 t.test('a mistake on the command line says which option', async t => {
   t.equal(errorOf(() => fromCli(['--hz', '7']))?.message, '--hz: "hz" must be one of 100, 250, 300, 1000 (got 7)')
-  t.equal(errorOf(() => fromCli(['--led', 'x=blinky']))?.message, '--led x=blinky: LED "x": "driver" must be one of "memory", "sc27xx", "sysfs" (got "blinky")')
+  t.equal(errorOf(() => fromCli(['--led', 'x=blinky']))?.message, '--led x=blinky: LED "x": "driver" must be one of "memory", "sc27xx", "sysfs", "rgb" (got "blinky")')
   t.equal(errorOf(() => fromCli(['--led', 'a'], { leds: [{ name: 'a' }] }))?.message, '--led a: LED "a" is defined twice', 'the second declaration is the one named')
   t.match(errorOf(() => fromCli([], 'x'))?.message, /\.json: expected an object with a "leds" list$/)
   t.match(errorOf(() => fromCli([], { leds: [{ name: 'a' }], hz: 250, colour: 1 }))?.message, /unknown field "colour" \(known: leds, hz, kernel, triggers, clock, machine, layout, trace, loadavg, timeline_events\)/)

@@ -9,8 +9,8 @@ import { Sc27xxDriver } from '../../lib/drivers/sc27xx'
 /** The driver registry: spelling, options, hardware constraints, creation. */
 
 t.test('the registered drivers, in order', async t => {
-  t.same(driverKinds().map(k => k.kind), ['memory', 'sc27xx', 'sysfs'])
-  t.same(driverKinds().map(k => k.spelling), ['memory', 'sc27xx[:CTRL][:lineN]', 'sysfs:PATH'])
+  t.same(driverKinds().map(k => k.kind), ['memory', 'sc27xx', 'sysfs', 'rgb'])
+  t.same(driverKinds().map(k => k.spelling), ['memory', 'sc27xx[:CTRL][:lineN]', 'sysfs:PATH', 'rgb[:COLOR,...]'])
   t.equal(driverKind('nope'), undefined)
   t.throws(() => registerDriverKind(driverKinds()[0]), /driver "memory" is already registered/)
 })
@@ -66,7 +66,7 @@ t.test('a driver with a fixed max_brightness and a default trigger', async t => 
     create: (o) => { made.push(`speed ${o.speed}`); return { driver: new MemoryDriver() } }
   }
   registerDriverKind(fixed)
-  t.same(driverKinds().map(k => k.kind), ['memory', 'sc27xx', 'sysfs', 'test-fixed'], 'registered last')
+  t.same(driverKinds().map(k => k.kind), ['memory', 'sc27xx', 'sysfs', 'rgb', 'test-fixed'], 'registered last')
   const d = checkMount(fromApi({ leds: [{ name: 'a', driver: 'test-fixed' }, { name: 'b', driver: 'test-fixed', maxBrightness: 15, defaultTrigger: 'none', speed: 3 }] }))
   t.same(d.leds.map(l => [l.maxBrightness, l.defaultTrigger]), [[15, 'pattern'], [15, 'none']], 'fixed max; the default trigger unless one is named')
   const opened = openLeds(d.leds, () => {})
@@ -80,7 +80,7 @@ t.test('a driver with a fixed max_brightness and a default trigger', async t => 
   t.equal(err([{ name: 'a', driver: 'test-fixed', speed: 'x' }]), 'LED "a": "speed" must be a number')
   t.equal(err([{ name: 'a', driver: 'test-fixed', target: '/x' }]), 'LED "a": unknown field "target" (known for the test-fixed driver: name, max_brightness, driver, default_trigger, default_pattern, speed)')
   t.equal(err([{ name: 'a', driver: 'test-fixed', defaultPattern: [0, 5] }]), undefined, 'the driver\'s default trigger lets a default pattern through')
-  t.match(err([{ name: 'a', driver: 'nope' }]), /"driver" must be one of "memory", "sc27xx", "sysfs", "test-fixed" \(got "nope"\)/, 'the error lists the registered drivers')
+  t.match(err([{ name: 'a', driver: 'nope' }]), /"driver" must be one of "memory", "sc27xx", "sysfs", "rgb", "test-fixed" \(got "nope"\)/, 'the error lists the registered drivers')
 })
 
 t.test('a driver that fails to open releases those opened before it', async t => {
