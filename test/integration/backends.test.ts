@@ -94,7 +94,7 @@ t.test('bad targets and bad configuration fail before anything is mounted', asyn
     [['--led', `x=sysfs:${join(work, 'nope')}`], /LED "x": sysfs LED .*nope: does not exist/],
     [['--led', `x=sysfs:${notled}`], /LED "x": sysfs LED .*notled: has no readable max_brightness/],
     [['--led', `x=sysfs:${unwritable}`], /has no readable brightness file|cannot be written/],
-    [['--led', 'x=blinky'], /--led x=blinky: LED "x": "driver" must be one of "memory", "sc27xx", "sysfs" \(got "blinky"\)/],
+    [['--led', 'x=blinky'], /--led x=blinky: LED "x": "driver" must be one of "memory", "sc27xx", "sysfs", "rgb" \(got "blinky"\)/],
     [['--config', cfg({ leds: [{ name: 'a', max_brightness: 0 }] })], /LED "a": "max_brightness" must be an integer from 1/],
     [['--config', cfg({ leds: [{ name: 'a', driver: 'sysfs' }] })], /LED "a": "driver": "sysfs" needs "target"/],
     [['--config', cfg({ leds: [{ name: 'a', colour: 'red' }] })], /LED "a": unknown field "colour"/],
