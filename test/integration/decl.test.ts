@@ -1,6 +1,6 @@
 import t from 'tap'
-import { mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { writeFileSync } from 'node:fs'
+import { tempDir } from '../support/tmp'
 import { join } from 'node:path'
 import { readTrace, withLedfs } from '../../lib'
 import { ConfigError } from '../../lib/decl/schema'
@@ -8,7 +8,7 @@ import { ConfigError } from '../../lib/decl/schema'
 /** The API's declaration reaches the mount: mount-wide options and per-driver options. */
 
 t.test('timelineEvents, trace and SC27xx controller options through the API', async t => {
-  const work = mkdtempSync(join(tmpdir(), 'ledfs-decl-int-'))
+  const work = tempDir(t, 'decl-int')
   const trace = join(work, 'trace.jsonl')
   await withLedfs({
     clock: 'virtual',

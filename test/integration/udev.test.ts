@@ -1,6 +1,6 @@
 import t from 'tap'
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { CLI } from '../support/mount'
@@ -13,6 +13,7 @@ import { CLI } from '../support/mount'
 
 const PYTHON = '/usr/bin/python3'
 const work = mkdtempSync(join(tmpdir(), 'ledfs-udev-'))
+t.teardown(() => { rmSync(work, { recursive: true, force: true }) })
 
 // A sysfs:PATH target made of plain files (no real LED is needed to place its class device).
 const target = join(work, 'real-led')

@@ -46,7 +46,8 @@ t.test('npm pack of a clean tree, installed into a project and globally', async 
     t.ok(list.includes(f), `the package holds ${f}`)
   }
   t.same(list.filter(f => /^(test|lib|bench|dist\/bench)\//.test(f) || f.endsWith('.map') || f.endsWith('.ts') && !f.endsWith('.d.ts')), [], 'no tests, sources, benchmarks or source maps')
-  t.ok(statSync(tgz).size < 150000, `${statSync(tgz).size} bytes`)
+  // What runs and its docs, well under the 305 kB the test suite once made it.
+  t.ok(statSync(tgz).size < 250000, `${statSync(tgz).size} bytes`)
   t.match(readFileSync(join(ROOT, 'LICENSE'), 'utf8'), /^MIT License/, 'the license package.json names')
 
   // A user's project: ledfs as a dev dependency, installed by `npm ci` from its lockfile.

@@ -28,7 +28,15 @@ function isMounted (dir: string): boolean {
  */
 export async function startMount (args: string[] = ['--led', 'oracle'], opts: { dir?: string, env?: NodeJS.ProcessEnv } = {}): Promise<StartedMount> {
   const base = opts.dir ?? mkdtempSync(join(tmpdir(), 'ledfs-test-'))
-  const { child, output, exited } = await spawnMount([base, ...args], opts.env)
+  let spawned: Awaited<ReturnType<typeof spawnMount>>
+  try {
+    spawned = await spawnMount([base, ...args], opts.env)
+  } catch (e) {
+    // A mount that never came up leaves no folder behind either.
+    if (opts.dir === undefined) rmSync(base, { recursive: true, force: true })
+    throw e
+  }
+  const { child, output, exited } = spawned
   return {
     dir: base,
     child,

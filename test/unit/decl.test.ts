@@ -1,5 +1,5 @@
 import t from 'tap'
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startLedfs, type LedfsOptions } from '../../lib/api'
@@ -15,6 +15,7 @@ import { LedSystem } from '../../lib/system'
  */
 
 const work = mkdtempSync(join(tmpdir(), 'ledfs-decl-'))
+t.teardown(() => { rmSync(work, { recursive: true, force: true }) })
 let files = 0
 
 /** The checked declaration of a command line, its config file written to disk first. */
