@@ -98,21 +98,43 @@ export function bar (brightness: string, max: string, width: number): string {
   return '[' + '#'.repeat(lit) + '.'.repeat(width - lit) + ']'
 }
 
+/** Where each column of a frame's rows starts and how wide the bar is, fitted to `columns`. */
+function layoutOf (frame: Frame, columns: number): { nameW: number, trigW: number, valW: number, barAt: number, barW: number } {
+  const nameW = Math.max(3, ...frame.rows.map(r => r.name.length))
+  const trigW = Math.max(7, ...frame.rows.map(r => r.trigger.length))
+  const valW = Math.max(10, ...frame.rows.map(r => `${r.brightness}/${r.max}`.length))
+  const barAt = nameW + 2 + trigW + 2 + valW + 2
+  return { nameW, trigW, valW, barAt, barW: Math.max(BAR_MIN, Math.min(BAR_MAX, columns - barAt - 2)) }
+}
+
 /** The lines of one frame (no escape sequences), fitted to `columns`. */
 export function renderFrame (frame: Frame, columns: number): string[] {
   if (frame.error !== undefined) return [frame.error]
   if (frame.rows.length === 0) return ['(no LEDs)']
-  const vals = frame.rows.map(r => `${r.brightness}/${r.max}`)
-  const nameW = Math.max(3, ...frame.rows.map(r => r.name.length))
-  const trigW = Math.max(7, ...frame.rows.map(r => r.trigger.length))
-  const valW = Math.max(10, ...vals.map(v => v.length))
-  const fixed = nameW + 2 + trigW + 2 + valW + 2
-  const barW = Math.max(BAR_MIN, Math.min(BAR_MAX, columns - fixed - 2))
+  const { nameW, trigW, valW, barW } = layoutOf(frame, columns)
   const line = (a: string, b: string, c: string, d: string): string => `${a.padEnd(nameW)}  ${b.padEnd(trigW)}  ${c.padStart(valW)}  ${d}`.replace(/ +$/, '')
   return [
     line('LED', 'TRIGGER', 'BRIGHTNESS', ''),
-    ...frame.rows.map((r, i) => line(r.name, r.trigger, vals[i], bar(r.brightness, r.max, barW) + channelText(r)))
+    ...frame.rows.map(r => line(r.name, r.trigger, `${r.brightness}/${r.max}`, bar(r.brightness, r.max, barW) + channelText(r)))
   ]
+}
+
+/**
+ * A frame's lines cut to `columns`; where the terminal shows colour, a
+ * multicolor LED's bar is drawn in the light's colour. The colour goes in
+ * after the cut, so it never counts toward the width or loses its reset.
+ */
+export function frameLines (frame: Frame, columns: number, colour: boolean): string[] {
+  const lines = renderFrame(frame, columns).map(l => l.slice(0, columns))
+  if (!colour || frame.error !== undefined || frame.rows.length === 0) return lines
+  const { barAt, barW } = layoutOf(frame, columns)
+  return lines.map((l, i) => {
+    const r = frame.rows[i - 1] // line 0 is the header
+    const rgb = r?.channels === undefined ? undefined : mixedColour(r.channels, Number(r.max))
+    if (rgb === undefined || l.length <= barAt) return l
+    const end = Math.min(barAt + barW + 2, l.length)
+    return `${l.slice(0, barAt)}${ESC}38;2;${rgb[0]};${rgb[1]};${rgb[2]}m${l.slice(barAt, end)}${ESC}0m${l.slice(end)}`
+  })
 }
 
 /** A multicolor LED's channel levels after its bar: " red 255 green 128 blue 0". */
@@ -199,23 +221,13 @@ async function live (dir: string, interval: number): Promise<number> {
       const columns = out.isTTY && out.columns > 0 ? out.columns : 80
       const rows = out.isTTY && out.rows > 0 ? out.rows : 1000
       const title = `ledfs watch ${printable(dir)}  every ${interval} ms  (q to quit)`
-      let lines = [title, '', ...renderFrame(frame, columns)]
-      // Where a terminal shows colour, a multicolor LED's bar is drawn in the light's colour.
-      if (colourTerminal(out)) {
-        frame.rows.forEach((r, i) => {
-          const rgb = r.channels === undefined ? undefined : mixedColour(r.channels, Number(r.max))
-          const at = lines[i + 3]?.indexOf('[')
-          if (rgb === undefined || at === undefined || at < 0) return
-          const end = lines[i + 3].indexOf(']', at)
-          lines[i + 3] = lines[i + 3].slice(0, at) + `${ESC}38;2;${rgb[0]};${rgb[1]};${rgb[2]}m` + lines[i + 3].slice(at, end + 1) + `${ESC}0m` + lines[i + 3].slice(end + 1)
-        })
-      }
+      let lines = [title.slice(0, columns), '', ...frameLines(frame, columns, colourTerminal(out))]
       if (lines.length > rows) {
         const hidden = lines.length - rows + 1
-        lines = [...lines.slice(0, rows - 1), `... ${hidden} more`]
+        lines = [...lines.slice(0, rows - 1), `... ${hidden} more`.slice(0, columns)]
       }
-      // Overwrite in place: no clear screen, so no flicker; lines cut to the width so none wraps.
-      const text = HOME + lines.map(l => l.slice(0, columns) + CLEAR_EOL).join('\r\n') + CLEAR_EOS
+      // Overwrite in place: no clear screen, so no flicker; lines are cut to the width so none wraps.
+      const text = HOME + lines.map(l => l + CLEAR_EOL).join('\r\n') + CLEAR_EOS
       if (text !== last) {
         out.write(text)
         last = text

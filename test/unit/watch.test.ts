@@ -3,7 +3,7 @@ import t from 'tap'
 import { tempDir } from '../support/tmp'
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { watchCommand, renderFrame, bar } from '../../lib/cli/watch'
+import { watchCommand, renderFrame, bar, frameLines } from '../../lib/cli/watch'
 
 function fakeLed (root: string, name: string, files: Record<string, string>): string {
   const dir = join(root, name)
@@ -80,4 +80,16 @@ t.test('errors', async t => {
   await t.rejects(watchCommand([root, '--interval', 'fast']), { name: 'UsageError', message: /--interval takes a number/ })
   await t.rejects(watchCommand([root, '--interval', '0']), { name: 'UsageError', message: /at least 1/ })
   await t.rejects(watchCommand([]), { name: 'UsageError', message: /usage: ledfs watch DIR/ })
+})
+
+t.test('a multicolor LED\'s bar in the light\'s colour: escapes after the cut, found by column', async t => {
+  const frame = { rows: [{ name: 'a[b]', trigger: 'none', brightness: '255', max: '255', channels: [{ colour: 'red', level: 255 }, { colour: 'green', level: 0 }, { colour: 'blue', level: 128 }] }] }
+  const plain = frameLines(frame, 80, false)
+  t.same(plain, renderFrame(frame, 80).map(l => l.slice(0, 80)), 'without colour: the rendered lines, cut to the width')
+  const coloured = frameLines(frame, 80, true)
+  const at = plain[1].indexOf('[#')
+  t.equal(coloured[1], `${plain[1].slice(0, at)}\x1b[38;2;255;0;128m${plain[1].slice(at, plain[1].indexOf(']', at) + 1)}\x1b[0m${plain[1].slice(plain[1].indexOf(']', at) + 1)}`, 'the bar, not the name\'s bracket, is coloured')
+  const narrow = frameLines(frame, 40, true)[1]
+  t.ok(narrow.endsWith('\x1b[0m'), 'a cut bar still ends its colour')
+  t.equal(narrow.replace(/\x1b\[[0-9;]*m/g, '').length, 40, 'escapes do not count toward the width')
 })
