@@ -4,7 +4,7 @@ import { constants } from 'node:os'
 export type ErrnoName =
   | 'EPERM' | 'ENOENT' | 'EIO' | 'E2BIG' | 'EBADF' | 'EACCES' | 'EBUSY' | 'EEXIST'
   | 'ENODEV' | 'ENOTDIR' | 'EISDIR' | 'EINVAL' | 'EFBIG' | 'ENOSPC' | 'EROFS'
-  | 'ERANGE' | 'ELOOP' | 'ENOSYS' | 'ENOTEMPTY' | 'ENOTSUP' | 'EOPNOTSUPP' | 'ENOMEM' | 'ENXIO'
+  | 'ERANGE' | 'ELOOP' | 'ENOSYS' | 'ENOTEMPTY' | 'ENOTSUP' | 'EOPNOTSUPP' | 'ENOMEM' | 'ENXIO' | 'ESTALE'
 
 export function errnoNumber (name: ErrnoName): number {
   const n = (constants.errno as Record<string, number>)[name]

@@ -1,6 +1,6 @@
-import { constants } from 'node:fs'
-import { isKernelError, errnoNumber, KernelError } from '../abi/errno'
-import type { Kernfs, NodeStat, OpenFile } from '../sysfs/kernfs'
+import type { Kernfs, NodeStat } from '../sysfs/kernfs'
+import type { SysfsNode } from '../sysfs/nodes'
+import { SysfsVfs, STATFS, type NameOp } from './vfs'
 
 type Cb<T = void> = T extends void ? (err: number) => void : (err: number, value?: T) => void
 
@@ -30,28 +30,18 @@ export interface FuseOps {
   statfs: (path: string, cb: (err: number, st?: object) => void) => void
 }
 
-const O_ACCMODE = 3
-
-/** How a handler failure is reported: the kernel's errno, or EIO for a bug (logged). */
-function toErrno (e: unknown, log: (msg: string) => void): number {
-  if (isKernelError(e)) return -e.errno
-  log(`internal error, answered EIO: ${e instanceof Error ? e.stack ?? e.message : String(e)}`)
-  return -errnoNumber('EIO')
-}
-
-function parentOf (path: string): string {
+function splitPath (path: string): { parent: string, name: string } {
   const i = path.lastIndexOf('/')
-  return i <= 0 ? '/' : path.slice(0, i)
+  return { parent: i <= 0 ? '/' : path.slice(0, i), name: path.slice(i + 1) }
 }
 
 /**
- * Translates FUSE calls into kernfs calls. Holds only the open-file table;
- * every decision about what a call does is kernfs's.
+ * fuse-native's path-based calls: find the node by path, then do what
+ * SysfsVfs does for every transport.
  */
 export function makeFuseOps (fs: Kernfs, log: (msg: string) => void = (m) => console.error(`ledfs: ${m}`), beforeOp?: () => void): FuseOps {
-  const files = new Map<number, OpenFile>()
-  let nextFh = 1
-  const fail = (e: unknown): number => toErrno(e, log)
+  const vfs = new SysfsVfs(fs, log)
+  const fail = (e: unknown): number => vfs.errno(e)
 
   /** Run a handler that answers with an errno only. */
   const run = (cb: Cb, fn: () => void): void => {
@@ -59,92 +49,56 @@ export function makeFuseOps (fs: Kernfs, log: (msg: string) => void = (m) => con
     try { fn() } catch (e) { err = fail(e) }
     cb(err)
   }
-
-  /**
-   * Calls sysfs has no inode operation for: they fail with EPERM, or with
-   * the error the VFS finds first (the name missing, or already there).
-   */
-  const unsupported = (path: string, mustExist: boolean, cb: Cb): void => run(cb, () => {
-    if (mustExist) fs.lookup(path)
-    else {
-      let exists = true
-      try { fs.lookup(path) } catch { exists = false }
-      if (exists) throw new KernelError('EEXIST')
-      const parent = fs.lookup(parentOf(path))
-      if (parent.kind !== 'dir') throw new KernelError('ENOTDIR')
-    }
-    throw new KernelError('EPERM')
+  const refuse = (op: NameOp, path: string, cb: Cb): void => run(cb, () => {
+    const { parent, name } = splitPath(path)
+    vfs.refuse(op, fs.lookup(parent), name)
   })
+  const nodeOf = (path: string, fd?: number): SysfsNode => (fd !== undefined ? vfs.fileNode(fd) : undefined) ?? fs.lookup(path)
 
   const ops: FuseOps = {
     getattr (path, cb) {
-      try { cb(0, fs.stat(fs.lookup(path))) } catch (e) { cb(fail(e)) }
+      try { cb(0, vfs.stat(fs.lookup(path))) } catch (e) { cb(fail(e)) }
     },
     fgetattr (path, fd, cb) {
-      const of = files.get(fd)
-      try { cb(0, fs.stat(of !== undefined ? of.node : fs.lookup(path))) } catch (e) { cb(fail(e)) }
+      try { cb(0, vfs.stat(nodeOf(path, fd))) } catch (e) { cb(fail(e)) }
     },
     readdir (path, cb) {
-      try { cb(0, fs.readdir(fs.lookup(path))) } catch (e) { cb(fail(e)) }
+      try { cb(0, vfs.list(fs.lookup(path)).map(n => n.name)) } catch (e) { cb(fail(e)) }
     },
     readlink (path, cb) {
-      try { cb(0, fs.readlink(fs.lookup(path))) } catch (e) { cb(fail(e)) }
+      try { cb(0, vfs.readlink(fs.lookup(path))) } catch (e) { cb(fail(e)) }
     },
     open (path, flags, cb) {
-      try {
-        const acc = flags & O_ACCMODE
-        const of = fs.open(fs.lookup(path), { read: acc !== constants.O_WRONLY, write: acc !== constants.O_RDONLY })
-        const fh = nextFh++
-        files.set(fh, of)
-        cb(0, fh)
-      } catch (e) { cb(fail(e)) }
+      try { cb(0, vfs.open(fs.lookup(path), flags)) } catch (e) { cb(fail(e)) }
     },
     release (_path, fd, cb) {
-      files.delete(fd)
+      vfs.release(fd)
       cb(0)
     },
     read (_path, fd, buf, len, pos, cb) {
-      const of = files.get(fd)
-      if (of === undefined) { cb(-errnoNumber('EBADF')); return }
       try {
-        const out = fs.read(of, pos, len)
-        out.copy(buf, 0, 0, Math.min(out.length, len))
-        cb(Math.min(out.length, len))
+        const out = vfs.read(fd, pos, len)
+        out.copy(buf, 0, 0, out.length)
+        cb(out.length)
       } catch (e) { cb(fail(e)) }
     },
     write (_path, fd, buf, len, pos, cb) {
-      const of = files.get(fd)
-      if (of === undefined) { cb(-errnoNumber('EBADF')); return }
-      try {
-        cb(fs.write(of, buf.subarray(0, len), pos))
-      } catch (e) { cb(fail(e)) }
+      try { cb(vfs.write(fd, buf.subarray(0, len), pos)) } catch (e) { cb(fail(e)) }
     },
-    truncate (path, _size, cb) { run(cb, () => fs.truncate(fs.lookup(path))) },
-    ftruncate (path, fd, _size, cb) {
-      run(cb, () => { const of = files.get(fd); fs.truncate(of !== undefined ? of.node : fs.lookup(path)) })
-    },
-    chmod (path, mode, cb) { run(cb, () => { fs.lookup(path).mode = mode & 0o7777 }) },
-    chown (path, _uid, _gid, cb) { run(cb, () => { fs.lookup(path) }) },
-    utimens (path, _a, _m, cb) { run(cb, () => { fs.lookup(path) }) },
-    create (path, _mode, cb) {
-      // The VFS asks the directory to create the file; sysfs directories cannot.
-      try {
-        const parent = fs.lookup(parentOf(path))
-        if (parent.kind !== 'dir') throw new KernelError('ENOTDIR')
-        throw new KernelError('EACCES')
-      } catch (e) { cb(fail(e)) }
-    },
-    mknod (path, _mode, _dev, cb) { unsupported(path, false, cb) },
-    unlink (path, cb) { unsupported(path, true, cb) },
-    rmdir (path, cb) { unsupported(path, true, cb) },
-    mkdir (path, _mode, cb) { unsupported(path, false, cb) },
-    rename (src, _dest, cb) { unsupported(src, true, cb) },
-    link (src, _dest, cb) { unsupported(src, true, cb) },
-    symlink (_target, path, cb) { unsupported(path, false, cb) },
-    statfs (_path, cb) {
-      // sysfs reports its magic and zero blocks; FUSE shows its own type, so only the sizes matter.
-      cb(0, { bsize: 4096, frsize: 4096, blocks: 0, bfree: 0, bavail: 0, files: 0, ffree: 0, favail: 0, fsid: 0, flag: 0, namemax: 255 })
-    }
+    truncate (path, size, cb) { run(cb, () => vfs.setattr(fs.lookup(path), { size })) },
+    ftruncate (path, fd, size, cb) { run(cb, () => vfs.setattr(nodeOf(path, fd), { size })) },
+    chmod (path, mode, cb) { run(cb, () => vfs.setattr(fs.lookup(path), { mode })) },
+    chown (path, _uid, _gid, cb) { run(cb, () => vfs.setattr(fs.lookup(path), { other: true })) },
+    utimens (path, _a, _m, cb) { run(cb, () => vfs.setattr(fs.lookup(path), { other: true })) },
+    create (path, _mode, cb) { refuse('create', path, cb) },
+    mknod (path, _mode, _dev, cb) { refuse('mknod', path, cb) },
+    unlink (path, cb) { refuse('unlink', path, cb) },
+    rmdir (path, cb) { refuse('rmdir', path, cb) },
+    mkdir (path, _mode, cb) { refuse('mkdir', path, cb) },
+    rename (src, _dest, cb) { refuse('rename', src, cb) },
+    link (src, _dest, cb) { refuse('link', src, cb) },
+    symlink (_target, path, cb) { refuse('symlink', path, cb) },
+    statfs (_path, cb) { cb(0, STATFS) }
   }
   if (beforeOp === undefined) return ops
   // Let the engine catch up first: when the event loop is busy with FUSE

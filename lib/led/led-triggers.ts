@@ -1,6 +1,6 @@
 import { KernelError } from '../abi/errno'
 import { PAGE_SIZE, sysfsStreq } from '../abi/sysfs'
-import type { SysfsNode } from '../sysfs/nodes'
+import { removeNodes, type SysfsNode } from '../sysfs/nodes'
 import { cancelBrightnessWork, flushBrightnessWork, ledSetBrightness, ledStopSoftwareBlink, LED_OFF } from './led-blink'
 import type { LedClassdev } from './led-core'
 
@@ -49,7 +49,7 @@ export class TriggerRegistry {
       // A pending brightness work and any software blink go before the trigger does.
       cancelBrightnessWork(led)
       ledStopSoftwareBlink(led)
-      for (const n of led.triggerNodes) n.active = false
+      removeNodes(led.triggerNodes)
       led.triggerNodes = []
       led.trigger.deactivate(led)
       led.trigger = null

@@ -59,3 +59,23 @@ export function dirNode (name: string, entries: () => SysfsNode[], mode = 0o755)
 export function symlinkNode (name: string, target: string): SymlinkNode {
   return { kind: 'symlink', name, mode: 0o777, active: true, target }
 }
+
+type RemovalListener = (nodes: readonly SysfsNode[]) => void
+const removalListeners = new Set<RemovalListener>()
+
+/**
+ * Take nodes out of the tree (a trigger's files when the trigger goes): open
+ * files of them fail from now on, and whoever caches names (a FUSE
+ * transport with kernel entry caching) hears of it.
+ */
+export function removeNodes (nodes: readonly SysfsNode[]): void {
+  if (nodes.length === 0) return
+  for (const n of nodes) n.active = false
+  for (const l of removalListeners) l(nodes)
+}
+
+/** Hear of every removeNodes(); returns the function that stops listening. */
+export function onNodesRemoved (listener: RemovalListener): () => void {
+  removalListeners.add(listener)
+  return () => { removalListeners.delete(listener) }
+}
