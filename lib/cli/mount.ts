@@ -65,6 +65,11 @@ ${driverHelp()}
                       links to the LED under DIR/devices/..., with its parent
                       devices, DIR/bus and DIR/firmware/devicetree (links
                       resolve inside DIR); see docs/abi.md
+  --transport T       how FUSE requests reach ledfs: fuse3 (its libfuse 3
+                      addon on Node's event loop, about 3x faster), fuse-native
+                      (the libfuse 2 binding), or auto (default: fuse3 when
+                      built and usable, else fuse-native; the ready line says
+                      which). LEDFS_TRANSPORT sets the default
   --allow-other       let other users use the mount (FUSE allow_other): they
                       can read every file and write none (modes are enforced
                       as on sysfs; the files belong to the mounting user)
@@ -149,7 +154,7 @@ export async function startServing (cfg: MountConfig, dir: string, warn: (msg: s
   }
   let mount: FuseMount
   try {
-    mount = await FuseMount.mount(dir, system.kernfs, { allowOther: cfg.allowOther, beforeOp: () => system.wheel.runDue() })
+    mount = await FuseMount.mount(dir, system.kernfs, { allowOther: cfg.allowOther, transport: cfg.transport, log: warn, beforeOp: () => system.wheel.runDue() })
   } catch (e) {
     system.dispose()
     throw e
@@ -180,7 +185,8 @@ export async function mountCommand (argv: string[]): Promise<number> {
   const warn = (msg: string): void => { process.stderr.write(`ledfs: ${msg}\n`) }
   const { system, mount, stop: stopServing } = await startServing(cfg, cfg.dir, warn)
   const names = system.ledNames()
-  process.stdout.write(`ledfs: mounted ${names.length} LED${names.length === 1 ? '' : 's'} at ${mount.dir} (kernel ${cfg.kernel}, HZ ${cfg.hz}, ${cfg.clock} clock): ${names.join(', ')}\n`)
+  if (mount.fallbackReason !== undefined) warn(`using the fuse-native transport: ${mount.fallbackReason}`)
+  process.stdout.write(`ledfs: mounted ${names.length} LED${names.length === 1 ? '' : 's'} at ${mount.dir} (kernel ${cfg.kernel}, HZ ${cfg.hz}, ${cfg.clock} clock, ${mount.transport} transport): ${names.join(', ')}\n`)
 
   return await new Promise<number>((resolveExit) => {
     let stopping = false

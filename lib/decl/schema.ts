@@ -6,6 +6,7 @@ import type { LedOptions } from '../led/led-core'
 import { DEFAULT_PROFILE, DEFAULT_TRIGGER_SET, isProfileName, PROFILE_ALIASES, PROFILE_NAMES, profileOf, TRIGGER_SETS, type ProfileName, type TriggerSet } from '../profiles'
 import { MACHINE_KINDS, type MachineKind } from '../machine/machine'
 import { LED_FULL } from '../triggers/simple'
+import { TRANSPORT_ENV, TRANSPORTS, type Transport } from '../fuse/transport'
 
 /**
  * The one declaration of a mount: its LEDs and the mount-wide options. The
@@ -65,6 +66,7 @@ export const MOUNT_FIELDS: readonly MountField[] = [
   { key: 'layout', cli: 'layout', api: 'layout', type: 'string', check: oneOf('layout', ['class', 'sys']) },
   { key: 'trace', cli: 'trace', api: 'trace', type: 'string', check: (v) => typeof v === 'string' && v !== '' ? { value: v } : { problem: `"trace" must be a file name (got ${shown(v)})` } },
   { key: 'loadavg', cli: 'loadavg', api: 'loadavg', type: 'number', check: (v) => typeof v === 'number' && Number.isFinite(v) && v >= 0 ? { value: v } : { problem: `"loadavg" must be a number >= 0 (got ${shown(v)})` } },
+  { key: 'transport', cli: 'transport', api: 'transport', type: 'string', check: oneOf('transport', TRANSPORTS) },
   { key: 'timeline_events', cli: 'timeline-events', api: 'timelineEvents', type: 'number', check: (v) => isU32(v) ? { value: v } : { problem: `"timeline_events" must be a whole number from 0 to ${U32_MAX} (got ${shown(v)})` } }
 ]
 
@@ -107,6 +109,18 @@ export interface MountDecl {
   trace?: string
   loadavg?: number
   timelineEvents?: number
+  /** How FUSE requests reach ledfs; default: $LEDFS_TRANSPORT, else auto. */
+  transport: Transport
+}
+
+/** The transport when none is declared: $LEDFS_TRANSPORT, checked like the option, else auto. */
+function defaultTransport (): Transport {
+  const v = process.env[TRANSPORT_ENV]
+  if (v === undefined || v === '') return 'auto'
+  const field = MOUNT_FIELDS.find(f => f.key === 'transport')
+  const r = field!.check(v)
+  if ('problem' in r) throw new ConfigError(r.problem, TRANSPORT_ENV)
+  return r.value as Transport
 }
 
 /** LED names as the LED class allows them: a single path component. */
@@ -213,7 +227,8 @@ export function checkMount (input: DeclInput): MountDecl {
     hz: (got.get('hz') ?? profile.hz) as number,
     kernel,
     triggers,
-    clock: (got.get('clock') ?? 'real') as 'real' | 'virtual'
+    clock: (got.get('clock') ?? 'real') as 'real' | 'virtual',
+    transport: (got.get('transport') ?? defaultTransport()) as Transport
   }
   if (got.has('machine')) out.machine = got.get('machine') as MachineKind
   if (got.has('layout')) out.layout = got.get('layout') as 'class' | 'sys'

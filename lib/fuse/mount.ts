@@ -4,6 +4,8 @@ import { userInfo } from 'node:os'
 import { resolve } from 'node:path'
 import type { Kernfs } from '../sysfs/kernfs'
 import { makeFuseOps } from './adapter'
+import { Fuse3Session, loadFuse3Addon } from './fuse3'
+import type { Transport } from './transport'
 
 /** A failure a user can fix; `message` is one line that says how. */
 export class MountError extends Error {
@@ -14,11 +16,14 @@ export class MountError extends Error {
 }
 
 export interface MountOptions {
+  transport?: Transport
   /** Let other users see the mount (needs user_allow_other in /etc/fuse.conf when not root). */
   allowOther?: boolean
   log?: (msg: string) => void
   /** Called before every FUSE request is handled (the engine catches up on due timers). */
   beforeOp?: () => void
+  /** Called when the kernel unmounted the file system without us (fuse3 transport only; the other is polled). */
+  onUnmounted?: () => void
 }
 
 interface FuseInstance {
@@ -31,12 +36,45 @@ type FuseCtor = (new (mnt: string, ops: object, opts: object) => FuseInstance) &
   unmount: (mnt: string, cb: (err: Error | null) => void) => void
 }
 
-function loadFuse (): FuseCtor {
+/** What every transport needs: /dev/fuse, and for other users access to it and a user name. */
+function checkFuseDevice (): void {
   if (!existsSync('/dev/fuse')) {
     throw new MountError('FUSE is not available: /dev/fuse is missing (load the module with `modprobe fuse`, or in a container run with --device /dev/fuse --cap-add SYS_ADMIN)')
   }
   const why = cannotMountAsUser()
   if (why !== undefined) throw new MountError(why)
+}
+
+function hasProgram (name: string): boolean {
+  try {
+    execFileSync(name, ['-V'], { stdio: 'ignore' })
+    return true
+  } catch {
+    return false
+  }
+}
+
+/**
+ * Why the libfuse 3 transport cannot be used here, or undefined. Root mounts
+ * directly; anyone else through the setuid fusermount3.
+ */
+function fuse3Unusable (): string | undefined {
+  const addon = loadFuse3Addon()
+  if (addon instanceof Error) return addon.message
+  if (process.getuid?.() !== 0 && !hasProgram('fusermount3')) return 'fusermount3 was not found, and mounting as a user other than root needs it (install it: `apt-get install fuse3`, or run `make deps`)'
+  return undefined
+}
+
+/** The transport a mount will use, and why `auto` did not pick fuse3. */
+export function chooseTransport (wanted: Transport = 'auto'): { transport: 'fuse3' | 'fuse-native', why?: string } {
+  if (wanted === 'fuse-native') return { transport: 'fuse-native' }
+  const why = fuse3Unusable()
+  if (why === undefined) return { transport: 'fuse3' }
+  if (wanted === 'fuse3') throw new MountError(`the fuse3 transport is not available: ${why}; or choose --transport fuse-native`)
+  return { transport: 'fuse-native', why }
+}
+
+function loadFuseNative (): FuseCtor {
   try {
     execFileSync('fusermount', ['-V'], { stdio: 'ignore' })
   } catch {
@@ -111,7 +149,7 @@ export function prepareMountpoint (dir: string, log: (msg: string) => void): str
     if (code === 'ENOTCONN' || code === 'ECONNABORTED') {
       log(`clearing a stale mount at ${abs} left by an earlier run`)
       try {
-        execFileSync('fusermount', ['-uz', abs], { stdio: 'ignore' })
+        execFileSync(hasProgram('fusermount3') ? 'fusermount3' : 'fusermount', ['-uz', abs], { stdio: 'ignore' })
       } catch {
         try { execFileSync('umount', ['-l', abs], { stdio: 'ignore' }) } catch {
           throw new MountError(`${abs} holds a stale mount that could not be removed: run \`fusermount -uz ${abs}\` as its owner or root`)
@@ -130,11 +168,15 @@ export function prepareMountpoint (dir: string, log: (msg: string) => void): str
 /** A live FUSE mount of a kernfs tree. */
 export class FuseMount {
   private fuse: FuseInstance | null = null
-  private constructor (readonly dir: string) {}
+  private fuse3: Fuse3Session | null = null
+  private constructor (readonly dir: string, readonly transport: 'fuse3' | 'fuse-native', readonly fallbackReason?: string) {}
 
   static async mount (dir: string, fs: Kernfs, opts: MountOptions = {}): Promise<FuseMount> {
     const log = opts.log ?? ((m: string) => console.error(`ledfs: ${m}`))
-    const Base = loadFuse()
+    checkFuseDevice()
+    const { transport, why } = chooseTransport(opts.transport)
+    if (transport === 'fuse3') return FuseMount.mountFuse3(dir, fs, opts, log)
+    const Base = loadFuseNative()
     const abs = prepareMountpoint(dir, log)
     class LedFuse extends (Base as unknown as new (mnt: string, ops: object, opts: object) => FuseInstance) {
       override _fuseOptions (): string {
@@ -143,7 +185,7 @@ export class FuseMount {
         return base === '' ? `-o${extra}` : `${base},${extra}`
       }
     }
-    const m = new FuseMount(abs)
+    const m = new FuseMount(abs, 'fuse-native', why)
     const fuse = new LedFuse(abs, makeFuseOps(fs, log, opts.beforeOp), {
       fsname: 'ledfs',
       subtype: 'ledfs',
@@ -163,12 +205,41 @@ export class FuseMount {
     return m
   }
 
+  private static mountFuse3 (dir: string, fs: Kernfs, opts: MountOptions, log: (msg: string) => void): FuseMount {
+    const addon = loadFuse3Addon()
+    if (addon instanceof Error) throw new MountError(addon.message)
+    const abs = prepareMountpoint(dir, log)
+    const m = new FuseMount(abs, 'fuse3')
+    const session = new Fuse3Session(addon, fs, {
+      allowOther: opts.allowOther === true,
+      log,
+      beforeOp: opts.beforeOp,
+      onUnmounted: () => {
+        m.fuse3 = null
+        opts.onUnmounted?.()
+      }
+    })
+    try {
+      session.mount(abs)
+    } catch (e) {
+      throw new MountError(`mounting at ${abs} failed: ${(e as Error).message}${opts.allowOther === true ? ' (allow_other needs root or user_allow_other in /etc/fuse.conf)' : ''}`)
+    }
+    m.fuse3 = session
+    return m
+  }
+
   /** Whether the kernel still has this mount (someone may have run fusermount -u). */
   stillMounted (): boolean {
     return mountsAt(this.dir)
   }
 
   async unmount (): Promise<void> {
+    const fuse3 = this.fuse3
+    if (fuse3 !== null) {
+      this.fuse3 = null
+      fuse3.close()
+      return
+    }
     const fuse = this.fuse
     if (fuse === null) return
     this.fuse = null
