@@ -8,14 +8,18 @@ LEDS_DIR ?= leds
 # Wait for another apt/dpkg run (unattended upgrades, a provisioning script) instead of failing.
 APT_OPTS := -o DPkg::Lock::Timeout=600
 
-.PHONY: deps system-deps udev-clients build test run clean conformance bench stress fuzz check-fuse
+.PHONY: deps system-deps udev-clients build test test-fuse-native run clean conformance bench stress fuzz check-fuse
 
-## system-deps: the Debian packages FUSE needs (libfuse 2 for the binding, fusermount to unmount),
-## and pytest for the Python example the tests run (Debian's, for /usr/bin/python3).
+## system-deps: the Debian packages FUSE needs: libfuse 2 for the fuse-native binding; libfuse 3,
+## its development files and a C compiler for ledfs's own transport (native/); fuse3 for
+## fusermount3 and fusermount (it replaces Debian's fuse package); and pytest for the Python
+## example the tests run (Debian's, for /usr/bin/python3).
+SYSTEM_PACKAGES := fuse3 libfuse2 libfuse3-dev pkg-config gcc libc6-dev python3-pytest
 system-deps:
-	@if ! /sbin/ldconfig -p | grep -q 'libfuse\.so\.2 ' || ! command -v fusermount >/dev/null || ! /usr/bin/python3 -c 'import pytest' 2>/dev/null; then \
-	  echo "make: installing Debian packages (fuse, libfuse2, python3-pytest)"; \
-	  $(SUDO) apt-get $(APT_OPTS) update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get $(APT_OPTS) install -y -qq fuse libfuse2 python3-pytest >/dev/null; \
+	@if ! /sbin/ldconfig -p | grep -q 'libfuse\.so\.2 ' || ! command -v fusermount3 >/dev/null || ! command -v fusermount >/dev/null \
+	    || ! pkg-config --exists fuse3 2>/dev/null || ! command -v cc >/dev/null || ! /usr/bin/python3 -c 'import pytest' 2>/dev/null; then \
+	  echo "make: installing Debian packages ($(SYSTEM_PACKAGES))"; \
+	  $(SUDO) apt-get $(APT_OPTS) update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get $(APT_OPTS) install -y -qq $(SYSTEM_PACKAGES) >/dev/null; \
 	fi
 
 ## udev-clients: the libudev clients the device-model tests run (pyudev for Debian's python3, udevadm).
@@ -32,12 +36,15 @@ node_modules/.package-lock.json: package.json package-lock.json
 
 deps: system-deps node_modules/.package-lock.json
 
-## build: compile lib/ and bench/ to dist/ (only when a source changed).
+## build: compile lib/ and bench/ to dist/, and the libfuse 3 transport to build/ (each only
+## when a source changed).
 SOURCES := $(shell find lib bench -name '*.ts') tsconfig.json
-build: deps dist/.built
+build: deps dist/.built build/ledfs_fuse3.node
 dist/.built: $(SOURCES) node_modules/.package-lock.json
 	npx tsc -p tsconfig.json
 	@touch $@
+build/ledfs_fuse3.node: native/ledfs_fuse3.c native/build.js
+	node native/build.js
 
 ## test: unit tests, FUSE integration tests, the recorded kernel transcripts, and the package as
 ## installed (npm pack) with its CI recipes. The tests get a temporary folder of their own, which
@@ -54,6 +61,14 @@ test: build check-fuse udev-clients
 	  rm -rf "$$tmp"/v8-compile-cache-*; \
 	  if ! rmdir "$$tmp" 2>/dev/null; then echo "make test: the tests left files behind in $$tmp:"; ls -A "$$tmp"; exit 1; fi; \
 	  exit $$rc
+
+## test-fuse-native: the FUSE integration tests and the kernel transcripts again on the
+## fuse-native transport (make test runs everything on the default transport and replays the
+## 6.1 transcripts on both).
+test-fuse-native: build check-fuse udev-clients
+	@tmp=$$(mktemp -d "$${TMPDIR:-/tmp}/ledfs-make-test.XXXXXX") && chmod 0755 "$$tmp" && \
+	  LEDFS_TRANSPORT=fuse-native TMPDIR="$$tmp" $(RT) npx tap test/integration test/conformance; rc=$$?; \
+	  rm -rf "$$tmp"/v8-compile-cache-*; rmdir "$$tmp" 2>/dev/null; exit $$rc
 
 check-fuse:
 	@[ -e /dev/fuse ] || { echo "make: /dev/fuse is missing: load the fuse module (modprobe fuse) or give the container the device"; exit 1; }
@@ -105,4 +120,4 @@ bench: build check-fuse
 	@for b in dist/bench/*.js; do node --expose-gc $$b || exit 1; done
 
 clean:
-	rm -rf dist .tap
+	rm -rf dist build .tap
