@@ -35,7 +35,14 @@ interface Plan {
   dir: string
   /** `ledfs mount` options that emulate the oracle's machine. */
   args: string[]
+  /** The --led spec of the oracle's LED (default: a memory LED named oracle). */
+  led?: string
+  /** What the test is called when not the profile (another transport). */
+  label?: string
 }
+
+// Every plan runs on the default transport; the 6.1 transcripts also on the other one.
+const other = process.env.LEDFS_TRANSPORT === 'fuse-native' ? 'fuse3' : 'fuse-native'
 
 const PLANS: Plan[] = [
   { profile: '6.1', dir: 'kernel-6.1', args: ['--kernel', '6.1', '--triggers', 'pattern'] },
@@ -44,7 +51,8 @@ const PLANS: Plan[] = [
   { profile: '6.12', dir: 'kernel-6.12', args: ['--kernel', '6.12', '--triggers', 'pattern'] },
   // The kernel oracle's RGB LED (its own test driver on led-class-multicolor): an rgb LED here.
   { profile: '6.1-mc', dir: 'kernel-6.1-mc', args: ['--kernel', '6.1', '--triggers', 'all', '--loadavg', '0', '--machine', 'virtual'], led: 'oracle=rgb' },
-  { profile: '6.12-all', dir: 'kernel-6.12-all', args: ['--kernel', '6.12', '--triggers', 'all', '--loadavg', '0', '--machine', 'virtual'] }
+  { profile: '6.12-all', dir: 'kernel-6.12-all', args: ['--kernel', '6.12', '--triggers', 'all', '--loadavg', '0', '--machine', 'virtual'] },
+  { profile: '6.1', dir: 'kernel-6.1', args: ['--kernel', '6.1', '--triggers', 'pattern', '--transport', other], label: `6.1, ${other} transport` }
 ]
 
 let totalOps = 0
@@ -52,7 +60,7 @@ for (const plan of PLANS) {
   for (const name of cases) {
     const golden = join(HERE, plan.dir, `${name}.jsonl`)
     if (!existsSync(golden)) continue
-    t.test(`${name} (${plan.profile})`, async t => {
+    t.test(`${name} (${plan.label ?? plan.profile})`, async t => {
       const expected = readJsonl(golden) as Rec[]
       const allowed = known.differences.filter(d => d.case === name && d.profiles.includes(plan.profile)).map(d => d.op).sort((a, b) => a - b)
       const replay = async (): Promise<ReturnType<typeof compareTranscripts>> => {

@@ -192,7 +192,8 @@ t.test('CLI errors are one line with the fix', async t => {
     t.match(r.err, re, args.join(' '))
     t.equal(r.err.trim().split('\n').length, 1, 'one line')
   }
-  const nofuse = spawnSync(process.execPath, [CLI, 'mount', work, '--led', 'x'], { encoding: 'utf8', env: { ...process.env, PATH: '/nonexistent' } })
+  // libfuse 2 mounts and unmounts through fusermount (the fuse3 transport needs fusermount3 only when not root).
+  const nofuse = spawnSync(process.execPath, [CLI, 'mount', work, '--led', 'x', '--transport', 'fuse-native'], { encoding: 'utf8', env: { ...process.env, PATH: '/nonexistent' } })
   t.equal(nofuse.status, 2, 'FUSE tools missing')
   t.match(nofuse.stderr, /^ledfs: FUSE is not available: fusermount was not found \(install it: `apt-get install fuse`, or run `make deps`\)\n$/)
   const help = spawnSync(process.execPath, [CLI, 'mount', '--help'], { encoding: 'utf8' })
