@@ -2,6 +2,7 @@
  * The baseline for FUSE latency: a minimal fuse-native mount with trivial
  * handlers and the binding's default options (one directory, one file).
  * Usage: node baseline-fs.js DIR   (prints "ready" when mounted; SIGTERM unmounts)
+ * SIGUSR2 opens a window, the next prints {"requests":N} for it, as mount-child does.
  */
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const Fuse = require('fuse-native') as any
@@ -27,7 +28,16 @@ const ops = {
   },
   write: (_p: string, _fd: number, _buf: Buffer, len: number, _pos: number, cb: (n: number) => void) => cb(len)
 }
-const fuse = new Fuse(dir, ops, { force: true })
+let requests = 0
+let open = false
+process.on('SIGUSR2', () => {
+  if (open) process.stdout.write(JSON.stringify({ requests }) + '\n')
+  requests = 0
+  open = !open
+})
+const counted: Record<string, unknown> = {}
+for (const [name, fn] of Object.entries(ops)) counted[name] = (...args: unknown[]) => { requests++; return (fn as (...a: unknown[]) => unknown)(...args) }
+const fuse = new Fuse(dir, counted, { force: true })
 fuse.mount((err: Error | null) => {
   if (err !== null && err !== undefined) { console.error(err.message); process.exit(1) }
   console.log('ready')

@@ -4,7 +4,7 @@
  * each request, the control socket, the once-a-second unmount watchdog),
  * plus a timeline sink that counts brightness changes and the wake-ups they
  * came in, and records each change's lateness against its jiffy-grid time
- * (one clock read and a histogram bin per change).
+ * (one clock read and a histogram bin per change), and the FUSE requests.
  * SIGUSR2 opens the measuring window, the next SIGUSR2 prints its figures
  * as one JSON line; SIGTERM unmounts and ends the process.
  */
@@ -34,8 +34,9 @@ async function main (): Promise<void> {
       late.reset()
       changes = 0
       wakes = 0
+      mount.requests = 0
     } else {
-      process.stdout.write(JSON.stringify({ wakes, changes, late: late.summary(), timelineEvents: system.timeline.length }) + '\n')
+      process.stdout.write(JSON.stringify({ wakes, changes, late: late.summary(), timelineEvents: system.timeline.length, requests: mount.requests }) + '\n')
     }
     open = !open
   })
