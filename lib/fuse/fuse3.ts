@@ -7,7 +7,7 @@ import { SysfsVfs, type NameOp } from './vfs'
 
 /** The addon's interface (native/ledfs_fuse3.c). */
 interface Fuse3Addon {
-  mount: (dir: string, args: string[], handlers: Fuse3Handlers, attr: Float64Array, entryTimeout: number, attrTimeout: number) => object
+  mount: (dir: string, args: string[], handlers: Fuse3Handlers, attr: Float64Array, entryTimeout: number, attrTimeout: number, spinUs: number) => object
   invalEntry: (session: object, parent: number, name: string) => void
   close: (session: object) => void
 }
@@ -52,6 +52,15 @@ const ROOT_INO = 1
  */
 const ENTRY_TIMEOUT_S = 1
 const ATTR_TIMEOUT_S = 1
+
+/**
+ * After answering a request, keep reading /dev/fuse this long before the
+ * event loop sleeps: the rest of a file operation's requests usually follow
+ * within microseconds, and a sleep and a wake-up cost more (bench/fuse-latency.ts
+ * measures it: about 40% of an operation on a virtual machine). It costs
+ * at most this much CPU after the last request of a burst, none when idle.
+ */
+export const REQUEST_SPIN_US = 50
 
 /** A directory listing in progress: kernfs lists live, so offset 0 lists afresh. */
 interface DirHandle { ino: number, entries: Array<string | number> }
@@ -99,6 +108,8 @@ export interface Fuse3Options {
   beforeOp?: () => void
   /** The kernel unmounted the file system without us (fusermount -u, umount). */
   onUnmounted?: () => void
+  /** How long to keep reading after a request before sleeping (default REQUEST_SPIN_US). */
+  spinUs?: number
 }
 
 /**
@@ -129,7 +140,7 @@ export class Fuse3Session {
     if (this.opts.allowOther) o.push('allow_other', 'default_permissions')
     this.stopListening = onNodesRemoved((nodes) => this.removed(nodes))
     try {
-      this.session = this.addon.mount(dir, ['-o', o.join(',')], this.handlers(), this.attr, ENTRY_TIMEOUT_S, ATTR_TIMEOUT_S)
+      this.session = this.addon.mount(dir, ['-o', o.join(',')], this.handlers(), this.attr, ENTRY_TIMEOUT_S, ATTR_TIMEOUT_S, this.opts.spinUs ?? REQUEST_SPIN_US)
     } catch (e) {
       this.stopListening()
       throw e
@@ -209,16 +220,27 @@ export class Fuse3Session {
 
   private handlers (): Fuse3Handlers {
     const vfs = this.vfs
-    const before = this.opts.beforeOp
-    const log = this.opts.log
-    /** Let the engine catch up on due timers first, as the kernel's would have run. */
-    const catchUp = before === undefined
-      ? () => {}
-      : () => { try { before() } catch (e) { log(`catching up timers failed: ${e instanceof Error ? e.message : String(e)}`) } }
     const guard = <T>(fn: () => T): T | number => {
-      catchUp()
       try { return fn() } catch (e) { return vfs.errno(e) }
     }
+    const raw = this.rawHandlers(vfs, guard)
+    const before = this.opts.beforeOp
+    if (before === undefined) return raw
+    // Every request lets the engine catch up on due timers first, as the kernel's would have run.
+    const log = this.opts.log
+    const wrapped: Record<string, unknown> = {}
+    for (const [name, fn] of Object.entries(raw)) {
+      wrapped[name] = name === 'unmounted'
+        ? fn
+        : (...args: unknown[]) => {
+            try { before() } catch (e) { log(`catching up timers failed: ${e instanceof Error ? e.message : String(e)}`) }
+            return (fn as (...a: unknown[]) => unknown)(...args)
+          }
+    }
+    return wrapped as unknown as Fuse3Handlers
+  }
+
+  private rawHandlers (vfs: SysfsVfs, guard: <T>(fn: () => T) => T | number): Fuse3Handlers {
     return {
       lookup: (parent, name) => guard(() => {
         const child = vfs.child(this.walked(parent), name)

@@ -169,13 +169,25 @@ export function prepareMountpoint (dir: string, log: (msg: string) => void): str
 export class FuseMount {
   private fuse: FuseInstance | null = null
   private fuse3: Fuse3Session | null = null
+  /** FUSE requests the handlers saw (libfuse answers a few itself: FLUSH, STATFS on fuse3). */
+  requests = 0
   private constructor (readonly dir: string, readonly transport: 'fuse3' | 'fuse-native', readonly fallbackReason?: string) {}
 
   static async mount (dir: string, fs: Kernfs, opts: MountOptions = {}): Promise<FuseMount> {
     const log = opts.log ?? ((m: string) => console.error(`ledfs: ${m}`))
     checkFuseDevice()
     const { transport, why } = chooseTransport(opts.transport)
-    if (transport === 'fuse3') return FuseMount.mountFuse3(dir, fs, opts, log)
+    let m: FuseMount | undefined
+    const given = opts.beforeOp
+    const beforeOp = (): void => {
+      if (m !== undefined) m.requests++
+      given?.()
+    }
+    opts = { ...opts, beforeOp }
+    if (transport === 'fuse3') {
+      m = FuseMount.mountFuse3(dir, fs, opts, log)
+      return m
+    }
     const Base = loadFuseNative()
     const abs = prepareMountpoint(dir, log)
     class LedFuse extends (Base as unknown as new (mnt: string, ops: object, opts: object) => FuseInstance) {
@@ -185,7 +197,7 @@ export class FuseMount {
         return base === '' ? `-o${extra}` : `${base},${extra}`
       }
     }
-    const m = new FuseMount(abs, 'fuse-native', why)
+    m = new FuseMount(abs, 'fuse-native', why)
     const fuse = new LedFuse(abs, makeFuseOps(fs, log, opts.beforeOp), {
       fsname: 'ledfs',
       subtype: 'ledfs',
