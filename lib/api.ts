@@ -37,6 +37,8 @@ export interface LedfsOptions {
    * `ledfs mount --machine`): default virtual with clock "virtual", else host.
    */
   machine?: 'host' | 'virtual'
+  /** How FUSE requests reach the mount (see `ledfs mount --transport`): default $LEDFS_TRANSPORT, else auto. */
+  transport?: 'auto' | 'fuse3' | 'fuse-native'
   /** Mount here instead of a fresh temporary directory. */
   dir?: string
 }

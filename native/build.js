@@ -11,14 +11,13 @@
  * says what is missing and leaves ledfs on its fuse-native transport.
  */
 const { execFileSync } = require('node:child_process')
-const { existsSync, mkdirSync, renameSync, statSync } = require('node:fs')
+const { existsSync, mkdirSync, renameSync } = require('node:fs')
 const { dirname, join } = require('node:path')
 
 const root = dirname(__dirname)
 const source = join(root, 'native', 'ledfs_fuse3.c')
 const out = join(root, 'build', 'ledfs_fuse3.node')
 const optional = process.argv.includes('--optional')
-const quiet = process.argv.includes('--if-stale')
 
 function nodeIncludeDir () {
   const candidates = [
@@ -39,8 +38,6 @@ function fail (why, fix) {
   console.error(msg)
   process.exit(1)
 }
-
-if (quiet && existsSync(out) && statSync(out).mtimeMs >= statSync(source).mtimeMs && statSync(out).mtimeMs >= statSync(__filename).mtimeMs) process.exit(0)
 
 const include = nodeIncludeDir()
 if (include === undefined) fail(`Node.js's C headers (node_api.h) were not found beside ${process.execPath}`, 'install Node.js with its headers, as the official and NodeSource builds ship them')
@@ -69,4 +66,4 @@ try {
 }
 // Built aside and moved in place: a running mount keeps its loaded copy.
 renameSync(tmp, out)
-if (!quiet) console.log(`ledfs: built ${out}`)
+console.log(`ledfs: built ${out}`)

@@ -81,8 +81,10 @@ function packageRoot (): string {
   }
 }
 
+const ROOT = packageRoot()
 /** Where `npm install` / `make build` put the addon. */
-export const ADDON_PATH = join(packageRoot(), 'build', 'ledfs_fuse3.node')
+export const ADDON_PATH = join(ROOT, 'build', 'ledfs_fuse3.node')
+const BUILD_COMMAND = `node ${join(ROOT, 'native', 'build.js')}`
 
 let loaded: Fuse3Addon | Error | undefined
 
@@ -90,14 +92,14 @@ let loaded: Fuse3Addon | Error | undefined
 export function loadFuse3Addon (): Fuse3Addon | Error {
   if (loaded !== undefined) return loaded
   if (!existsSync(ADDON_PATH)) {
-    loaded = new Error(`the libfuse 3 addon is not built (${ADDON_PATH} is missing; \`node native/build.js\` or \`make build\` builds it)`)
+    loaded = new Error(`the libfuse 3 addon is not built (${ADDON_PATH} is missing; \`${BUILD_COMMAND}\` builds it, with libfuse3-dev and a C compiler installed)`)
     return loaded
   }
   try {
     // eslint-disable-next-line @typescript-eslint/no-var-requires
     loaded = require(ADDON_PATH) as Fuse3Addon
   } catch (e) {
-    loaded = new Error(`the libfuse 3 addon did not load (${e instanceof Error ? e.message.split('\n')[0] : String(e)}; rebuild it with \`node native/build.js\`)`)
+    loaded = new Error(`the libfuse 3 addon did not load (${e instanceof Error ? e.message.split('\n')[0] : String(e)}; rebuild it with \`${BUILD_COMMAND}\`)`)
   }
   return loaded
 }

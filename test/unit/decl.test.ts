@@ -73,6 +73,7 @@ const MOUNT_WIDE: Case[] = [
   { what: 'trace', problem: '"trace" must be a file name (got "")', cli: ['--trace', ''], config: { trace: '' }, api: { trace: '' } },
   { what: 'loadavg negative', problem: '"loadavg" must be a number >= 0 (got -1)', cli: ['--loadavg', '-1'], config: { loadavg: -1 }, api: { loadavg: -1 } },
   { what: 'loadavg text', problem: '"loadavg" must be a number >= 0 (got "high")', cli: ['--loadavg', 'high'], config: { loadavg: 'high' }, api: { loadavg: 'high' as unknown as number } },
+  { what: 'transport', problem: '"transport" must be one of "auto", "fuse3", "fuse-native" (got "fuse4")', cli: ['--transport', 'fuse4'], config: { transport: 'fuse4' }, api: { transport: 'fuse4' as 'auto' } },
   { what: 'timeline events', problem: '"timeline_events" must be a whole number from 0 to 4294967295 (got 1.5)', cli: ['--timeline-events', '1.5'], config: { timeline_events: 1.5 }, api: { timelineEvents: 1.5 } }
 ]
 
@@ -132,7 +133,7 @@ t.test('a mistake on the command line says which option', async t => {
   t.equal(errorOf(() => fromCli(['--led', 'x=blinky']))?.message, '--led x=blinky: LED "x": "driver" must be one of "memory", "sc27xx", "sysfs", "rgb" (got "blinky")')
   t.equal(errorOf(() => fromCli(['--led', 'a'], { leds: [{ name: 'a' }] }))?.message, '--led a: LED "a" is defined twice', 'the second declaration is the one named')
   t.match(errorOf(() => fromCli([], 'x'))?.message, /\.json: expected an object with a "leds" list$/)
-  t.match(errorOf(() => fromCli([], { leds: [{ name: 'a' }], hz: 250, colour: 1 }))?.message, /unknown field "colour" \(known: leds, hz, kernel, triggers, clock, machine, layout, trace, loadavg, timeline_events\)/)
+  t.match(errorOf(() => fromCli([], { leds: [{ name: 'a' }], hz: 250, colour: 1 }))?.message, /unknown field "colour" \(known: leds, hz, kernel, triggers, clock, machine, layout, trace, loadavg, transport, timeline_events\)/)
   t.match(errorOf(() => mountConfigFrom(parseArgs(['--config', join(work, 'missing.json')], MOUNT_OPTIONS, 'mount'), '/x'))?.message, /^cannot read the config file .*missing\.json: ENOENT$/)
 })
 
@@ -169,6 +170,19 @@ t.test('defaults come from the profile table; the command line wins over the fil
   const merged = checkMount(mergeInputs(fromConfigText('{"hz":100}', 'f'), fromApi({ hz: 1000 })))
   t.equal(merged.hz, 1000)
   t.equal(merged.leds.length, 2, 'no LEDs given: the default set')
+})
+
+t.test('the transport: auto unless declared; LEDFS_TRANSPORT sets the default and is checked like the option', async t => {
+  const saved = process.env.LEDFS_TRANSPORT
+  t.teardown(() => { if (saved === undefined) delete process.env.LEDFS_TRANSPORT; else process.env.LEDFS_TRANSPORT = saved })
+  delete process.env.LEDFS_TRANSPORT
+  t.equal(fromCli([]).transport, 'auto')
+  t.equal(fromCli(['--transport', 'fuse-native']).transport, 'fuse-native')
+  process.env.LEDFS_TRANSPORT = 'fuse-native'
+  t.equal(fromCli([]).transport, 'fuse-native', 'the environment sets the default')
+  t.equal(fromCli(['--transport', 'fuse3']).transport, 'fuse3', 'a declared transport wins over the environment')
+  process.env.LEDFS_TRANSPORT = 'fast'
+  t.equal(errorOf(() => fromCli([]))?.message, 'LEDFS_TRANSPORT: "transport" must be one of "auto", "fuse3", "fuse-native" (got "fast")')
 })
 
 t.test('the three spellings of one LED give one declaration', async t => {
