@@ -12,6 +12,7 @@
  * for our answer holds it too, so a single-threaded server sending the
  * notification itself could wait for itself forever.
  */
+#define _GNU_SOURCE
 #define FUSE_USE_VERSION 34
 #include <fuse_lowlevel.h>
 #include <node_api.h>
@@ -78,6 +79,7 @@ struct session {
 	struct inval *head, *tail;
 	uint64_t queued, done;
 	int stop;
+	int leaked;
 };
 
 /* ---------- calling JavaScript ---------- */
@@ -617,7 +619,8 @@ static void free_session(napi_env env, void *data, void *hint)
 	(void)env; (void)hint;
 	struct session *s = data;
 	teardown(s, 1);
-	free(s);
+	if (!s->leaked)
+		free(s);
 }
 
 static void teardown(struct session *s, int unmount)
@@ -628,21 +631,38 @@ static void teardown(struct session *s, int unmount)
 	stop_polling(s);
 	if (unmount)
 		fuse_session_unmount(s->se);
+	int leak = 0;
 	if (s->worker_started) {
 		pthread_mutex_lock(&s->mu);
 		s->stop = 1;
 		pthread_cond_broadcast(&s->wake);
 		pthread_mutex_unlock(&s->mu);
-		pthread_join(s->worker, NULL);
+		/*
+		 * A notification can still wait for a directory lock that a request
+		 * we will no longer answer holds. Give it a second; past that, leave
+		 * the thread and the session to the process's exit rather than hang.
+		 */
+		struct timespec until;
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += 1;
+		if (pthread_timedjoin_np(s->worker, NULL, &until) != 0) {
+			pthread_detach(s->worker);
+			leak = 1;
+		}
 		s->worker_started = 0;
 	}
-	while (s->head) {
-		struct inval *it = s->head;
-		s->head = it->next;
-		free(it->name);
-		free(it);
+	if (leak) {
+		/* The thread still uses the session, its queue and this struct. */
+		s->leaked = 1;
+	} else {
+		while (s->head) {
+			struct inval *it = s->head;
+			s->head = it->next;
+			free(it->name);
+			free(it);
+		}
+		fuse_session_destroy(s->se);
 	}
-	fuse_session_destroy(s->se);
 	s->se = NULL;
 	free(s->buf.mem);
 	s->buf.mem = NULL;
