@@ -1,7 +1,7 @@
 /**
  * A mount as `ledfs mount ARGS` serves it (the same startServing: the
  * emulated kernel on the real clock, the FUSE mount with its catch-up before
- * each request, the control socket, the once-a-second unmount watchdog),
+ * each request, the control socket, stopping when unmounted from outside),
  * plus a timeline sink that counts brightness changes and the wake-ups they
  * came in, and records each change's lateness against its jiffy-grid time
  * (one clock read and a histogram bin per change), and the FUSE requests.
@@ -27,7 +27,7 @@ async function main (): Promise<void> {
       lastT = e.t
     }
   })
-  const watchdog = setInterval(() => { if (!mount.stillMounted()) process.exit(1) }, 1000)
+  mount.onUnmounted(() => process.exit(1))
   let open = false
   process.on('SIGUSR2', () => {
     if (!open) {
@@ -41,7 +41,6 @@ async function main (): Promise<void> {
     open = !open
   })
   process.on('SIGTERM', () => {
-    clearInterval(watchdog)
     serving.stop().finally(() => process.exit(0))
   })
   process.stdout.write('ready\n')

@@ -191,16 +191,13 @@ export async function mountCommand (argv: string[]): Promise<number> {
   return await new Promise<number>((resolveExit) => {
     let stopping = false
     // Unmounted from outside (fusermount -u): nothing left to serve.
-    const watchdog = setInterval(() => {
-      if (!mount.stillMounted()) {
-        warn(`${mount.dir} was unmounted from outside; stopping`)
-        stop(0)
-      }
-    }, 1000)
+    mount.onUnmounted(() => {
+      warn(`${mount.dir} was unmounted from outside; stopping`)
+      stop(0)
+    })
     const stop = (code: number): void => {
       if (stopping) return
       stopping = true
-      clearInterval(watchdog)
       stopServing().catch((e: Error) => {
         process.stderr.write(`ledfs: unmount failed: ${e.message}; run \`fusermount -uz ${mount.dir}\`\n`)
         code = 1

@@ -171,6 +171,8 @@ export class FuseMount {
   private fuse3: Fuse3Session | null = null
   /** FUSE requests the handlers saw (libfuse answers a few itself: FLUSH, STATFS on fuse3). */
   requests = 0
+  private readonly unmountedListeners: Array<() => void> = []
+  private unmountPoll: NodeJS.Timeout | undefined
   private constructor (readonly dir: string, readonly transport: 'fuse3' | 'fuse-native', readonly fallbackReason?: string) {}
 
   static async mount (dir: string, fs: Kernfs, opts: MountOptions = {}): Promise<FuseMount> {
@@ -228,6 +230,7 @@ export class FuseMount {
       beforeOp: opts.beforeOp,
       onUnmounted: () => {
         m.fuse3 = null
+        m.goneFromOutside()
         opts.onUnmounted?.()
       }
     })
@@ -245,7 +248,29 @@ export class FuseMount {
     return mountsAt(this.dir)
   }
 
+  /**
+   * Call `fn` once when the mount goes without unmount() (fusermount -u,
+   * umount). The fuse3 transport hears it from the kernel (its /dev/fuse
+   * ends); fuse-native cannot, so /proc/self/mountinfo is read once a second.
+   */
+  onUnmounted (fn: () => void): void {
+    this.unmountedListeners.push(fn)
+    if (this.transport === 'fuse-native' && this.unmountPoll === undefined && this.fuse !== null) {
+      this.unmountPoll = setInterval(() => { if (!this.stillMounted()) this.goneFromOutside() }, 1000)
+    }
+  }
+
+  private goneFromOutside (): void {
+    if (this.unmountPoll !== undefined) clearInterval(this.unmountPoll)
+    this.unmountPoll = undefined
+    const listeners = this.unmountedListeners.splice(0)
+    for (const fn of listeners) fn()
+  }
+
   async unmount (): Promise<void> {
+    if (this.unmountPoll !== undefined) clearInterval(this.unmountPoll)
+    this.unmountPoll = undefined
+    this.unmountedListeners.length = 0
     const fuse3 = this.fuse3
     if (fuse3 !== null) {
       this.fuse3 = null

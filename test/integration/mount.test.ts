@@ -167,6 +167,21 @@ t.test('stale mounts are recovered; SIGTERM leaves no mount', async t => {
   fs.rmdirSync(dir)
 })
 
+for (const transport of ['fuse3', 'fuse-native']) {
+  t.test(`unmounted from outside (${transport} transport): the mount stops by itself`, async t => {
+    const m = await startMount(['--led', 'x', '--transport', transport])
+    t.match(m.output(), new RegExp(`${transport} transport\\): x`))
+    execFileSync('fusermount', ['-u', m.dir])
+    const stopped = await Promise.race([
+      new Promise<boolean>(resolve => m.child.once('exit', () => resolve(true))),
+      new Promise<boolean>(resolve => setTimeout(() => resolve(m.child.exitCode !== null), 5000))
+    ])
+    t.ok(stopped || m.child.exitCode !== null, 'the process ended within 5 s')
+    t.equal(await m.stop(), 0, 'a clean exit')
+    t.match(m.output(), /was unmounted from outside; stopping/)
+  })
+}
+
 t.test('CLI errors are one line with the fix', async t => {
   const run = (...args: string[]): { code: number | null, err: string } => {
     const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' })
