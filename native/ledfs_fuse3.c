@@ -26,6 +26,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <sys/timerfd.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -840,12 +841,157 @@ static napi_value js_close(napi_env env, napi_callback_info info)
 	return NULL;
 }
 
+/* ---------- a precise timer for the real clock ---------- */
+
+/*
+ * Node's timers count whole milliseconds from when the event loop last read
+ * the time, so a deadline on the jiffy grid is met up to a millisecond late.
+ * A timerfd armed for an absolute CLOCK_MONOTONIC time and watched by the
+ * same event loop wakes within the kernel's wake-up latency, without polling.
+ */
+struct ledtimer {
+	napi_env env;
+	int fd;
+	uv_poll_t *poll;
+	napi_ref fn;
+	napi_ref resource;
+	napi_async_context actx;
+	int armed;
+	int closed;
+};
+
+static void timer_fired(uv_poll_t *handle, int status, int events)
+{
+	(void)status; (void)events;
+	struct ledtimer *t = handle->data;
+	uint64_t n;
+	/* EAGAIN: re-armed for later since the wake-up was queued. */
+	if (read(t->fd, &n, sizeof(n)) != sizeof(n))
+		return;
+	t->armed = 0;
+	uv_unref((uv_handle_t *)t->poll);
+	napi_env env = t->env;
+	napi_handle_scope scope;
+	napi_open_handle_scope(env, &scope);
+	napi_value fn, resource, res;
+	napi_get_reference_value(env, t->fn, &fn);
+	napi_get_reference_value(env, t->resource, &resource);
+	if (napi_make_callback(env, t->actx, resource, fn, 0, NULL, &res) != napi_ok)
+		report_exception(env);
+	napi_close_handle_scope(env, scope);
+}
+
+static void timer_teardown(struct ledtimer *t)
+{
+	if (t->closed)
+		return;
+	t->closed = 1;
+	uv_poll_stop(t->poll);
+	uv_close((uv_handle_t *)t->poll, free_handle);
+	close(t->fd);
+	napi_delete_reference(t->env, t->fn);
+	napi_delete_reference(t->env, t->resource);
+	napi_async_destroy(t->env, t->actx);
+}
+
+static void timer_free(napi_env env, void *data, void *hint)
+{
+	(void)env; (void)hint;
+	timer_teardown(data);
+	free(data);
+}
+
+/* timerCreate(fn) -> timer: fn runs on the event loop when the armed time comes. */
+static napi_value js_timer_create(napi_env env, napi_callback_info info)
+{
+	size_t argc = 1;
+	napi_value argv[1];
+	napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+	napi_valuetype vt;
+	napi_typeof(env, argv[0], &vt);
+	if (argc < 1 || vt != napi_function)
+		return throw_error(env, "timerCreate(fn)");
+	int fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	if (fd < 0)
+		return throw_error(env, "timerfd_create failed");
+	struct ledtimer *t = calloc(1, sizeof(*t));
+	t->env = env;
+	t->fd = fd;
+	napi_create_reference(env, argv[0], 1, &t->fn);
+	napi_value resource, rname;
+	napi_create_object(env, &resource);
+	napi_create_reference(env, resource, 1, &t->resource);
+	napi_create_string_utf8(env, "ledfs:timer", NAPI_AUTO_LENGTH, &rname);
+	napi_async_init(env, resource, rname, &t->actx);
+	uv_loop_t *loop;
+	napi_get_uv_event_loop(env, &loop);
+	t->poll = malloc(sizeof(uv_poll_t));
+	uv_poll_init(loop, t->poll, fd);
+	t->poll->data = t;
+	uv_poll_start(t->poll, UV_READABLE, timer_fired);
+	/* Only an armed timer keeps the process alive, as with setTimeout. */
+	uv_unref((uv_handle_t *)t->poll);
+	napi_value ext;
+	napi_create_external(env, t, timer_free, NULL, &ext);
+	return ext;
+}
+
+/* timerArm(timer, ms): fire at `ms` on CLOCK_MONOTONIC (process.hrtime's clock), or disarm for ms < 0. */
+static napi_value js_timer_arm(napi_env env, napi_callback_info info)
+{
+	size_t argc = 2;
+	napi_value argv[2];
+	napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+	void *p = NULL;
+	if (argc < 2 || napi_get_value_external(env, argv[0], &p) != napi_ok)
+		return throw_error(env, "timerArm(timer, ms)");
+	struct ledtimer *t = p;
+	if (t->closed)
+		return NULL;
+	double ms;
+	napi_get_value_double(env, argv[1], &ms);
+	struct itimerspec its;
+	memset(&its, 0, sizeof(its));
+	if (ms >= 0) {
+		/* 0 would disarm: the earliest time there is stands for "now". */
+		int64_t ns = (int64_t)(ms * 1e6);
+		if (ns <= 0)
+			ns = 1;
+		its.it_value.tv_sec = ns / 1000000000;
+		its.it_value.tv_nsec = ns % 1000000000;
+	}
+	if (timerfd_settime(t->fd, TFD_TIMER_ABSTIME, &its, NULL) != 0)
+		return throw_error(env, "timerfd_settime failed");
+	int armed = ms >= 0;
+	if (armed && !t->armed)
+		uv_ref((uv_handle_t *)t->poll);
+	else if (!armed && t->armed)
+		uv_unref((uv_handle_t *)t->poll);
+	t->armed = armed;
+	return NULL;
+}
+
+/* timerClose(timer) */
+static napi_value js_timer_close(napi_env env, napi_callback_info info)
+{
+	size_t argc = 1;
+	napi_value argv[1];
+	napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+	void *p = NULL;
+	if (napi_get_value_external(env, argv[0], &p) == napi_ok && p != NULL)
+		timer_teardown(p);
+	return NULL;
+}
+
 NAPI_MODULE_INIT()
 {
 	napi_property_descriptor props[] = {
 		{ "mount", NULL, js_mount, NULL, NULL, NULL, napi_default, NULL },
 		{ "invalEntry", NULL, js_inval_entry, NULL, NULL, NULL, napi_default, NULL },
 		{ "close", NULL, js_close, NULL, NULL, NULL, napi_default, NULL },
+		{ "timerCreate", NULL, js_timer_create, NULL, NULL, NULL, napi_default, NULL },
+		{ "timerArm", NULL, js_timer_arm, NULL, NULL, NULL, napi_default, NULL },
+		{ "timerClose", NULL, js_timer_close, NULL, NULL, NULL, napi_default, NULL },
 	};
 	napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
 	return exports;

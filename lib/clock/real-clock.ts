@@ -1,4 +1,6 @@
 import { performance } from 'node:perf_hooks'
+import { loadAddon, type NativeAddon } from '../native/addon'
+import { MinHeap } from '../util/min-heap'
 import type { Clock, ClockHandle } from './clock'
 
 type Pending = { kind: 'timeout', h: NodeJS.Timeout } | { kind: 'immediate', h: NodeJS.Immediate }
@@ -47,6 +49,18 @@ function monotonicOffset (): number {
  * A wake-up that still comes early (a boundary crossed while arming) is
  * re-armed, so a callback never runs before its time.
  */
+/** A wake-up waiting on the timerfd. */
+interface Precise { at: number, id: number, fn: () => void }
+
+export interface RealClockOptions {
+  /**
+   * Sleep on the native addon's timerfd when it is built (default): wake-ups
+   * come within the kernel's wake-up latency of their time, where Node's
+   * millisecond timers are up to a millisecond late. false: Node's timers.
+   */
+  precise?: boolean
+}
+
 export class RealClock implements Clock {
   readonly kind = 'real' as const
   /** performance.now() at this clock's 0. */
@@ -55,11 +69,23 @@ export class RealClock implements Clock {
   private readonly originMono: number
   private readonly timers = new Map<number, Pending>()
   private nextId = 1
+  /** The timerfd path: the addon, its timer, the wake-ups by time, and the time it is armed for. */
+  private native: { addon: NativeAddon, timer: object } | undefined
+  private readonly heap = new MinHeap<Precise>((a, b) => a.at < b.at || (a.at === b.at && a.id < b.id))
+  private readonly waiting = new Map<number, Precise>()
+  private armedAt = Infinity
 
-  constructor () {
+  constructor (opts: RealClockOptions = {}) {
     const offset = monotonicOffset()
     this.originMono = Math.floor(performance.now() + offset)
     this.origin = this.originMono - offset
+    const addon = opts.precise === false ? undefined : loadAddon()
+    if (addon !== undefined && !(addon instanceof Error)) this.native = { addon, timer: addon.timerCreate(() => this.fire()) }
+  }
+
+  /** Whether wake-ups come from the timerfd (else from Node's timers). */
+  get precise (): boolean {
+    return this.native !== undefined
   }
 
   now (): number {
@@ -68,6 +94,13 @@ export class RealClock implements Clock {
 
   schedule (at: number, fn: () => void): ClockHandle {
     const id = this.nextId++
+    if (this.native !== undefined && at > this.now()) {
+      const w = { at, id, fn }
+      this.heap.push(w)
+      this.waiting.set(id, w)
+      if (at < this.armedAt) this.arm()
+      return { id }
+    }
     const wake = (): void => {
       const now = this.now()
       if (now >= at) {
@@ -93,14 +126,55 @@ export class RealClock implements Clock {
     return Math.min(TIMEOUT_MAX, Math.ceil(at + this.originMono) - Math.floor(now + this.originMono))
   }
 
+  /** The timerfd fired: run what is due, in time order, then sleep until the next. */
+  private fire (): void {
+    this.armedAt = Infinity
+    const now = this.now()
+    for (;;) {
+      const w = this.heap.peek()
+      if (w === undefined || w.at > now) break
+      this.heap.pop()
+      if (this.waiting.delete(w.id)) w.fn()
+    }
+    this.arm()
+  }
+
+  /** Arm the timerfd for the earliest wake-up still waiting (cancelled ones are dropped here). */
+  private arm (): void {
+    const native = this.native
+    if (native === undefined) return
+    let w = this.heap.peek()
+    while (w !== undefined && !this.waiting.has(w.id)) {
+      this.heap.pop()
+      w = this.heap.peek()
+    }
+    const at = w?.at ?? Infinity
+    if (at === this.armedAt) return
+    this.armedAt = at
+    native.addon.timerArm(native.timer, at === Infinity ? -1 : at + this.originMono)
+  }
+
   cancel (handle: ClockHandle): void {
     const t = this.timers.get(handle.id)
     if (t !== undefined) clear(t)
     this.timers.delete(handle.id)
+    const w = this.waiting.get(handle.id)
+    if (w !== undefined) {
+      this.waiting.delete(handle.id)
+      // The timerfd was armed for it: re-arm for the next, rather than wake for nothing.
+      if (w.at <= this.armedAt) this.arm()
+    }
   }
 
   dispose (): void {
     for (const t of this.timers.values()) clear(t)
     this.timers.clear()
+    this.waiting.clear()
+    this.heap.clear()
+    if (this.native !== undefined) {
+      this.armedAt = Infinity
+      this.native.addon.timerClose(this.native.timer)
+      this.native = undefined
+    }
   }
 }

@@ -1,16 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs'
-import { dirname, join } from 'node:path'
 import { errnoNumber, KernelError } from '../abi/errno'
 import type { Kernfs } from '../sysfs/kernfs'
 import { onNodesRemoved, type SysfsNode } from '../sysfs/nodes'
+import type { NativeAddon } from '../native/addon'
 import { SysfsVfs, type NameOp } from './vfs'
-
-/** The addon's interface (native/ledfs_fuse3.c). */
-interface Fuse3Addon {
-  mount: (dir: string, args: string[], handlers: Fuse3Handlers, attr: Float64Array, entryTimeout: number, attrTimeout: number, spinUs: number) => object
-  invalEntry: (session: object, parent: number, name: string) => void
-  close: (session: object) => void
-}
 
 /**
  * What the addon calls, on the main thread, one request at a time. Numbers
@@ -68,42 +60,6 @@ interface DirHandle { ino: number, entries: Array<string | number> }
 /** An inode the kernel holds: the node, where it was found, and the kernel's lookup count. */
 interface Inode { node: SysfsNode, parent: number, name: string, nlookup: number }
 
-function packageRoot (): string {
-  let dir = __dirname
-  for (;;) {
-    const pkg = join(dir, 'package.json')
-    if (existsSync(pkg)) {
-      try { if ((JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'ledfs') return dir } catch { /* keep looking */ }
-    }
-    const up = dirname(dir)
-    if (up === dir) return join(__dirname, '..', '..')
-    dir = up
-  }
-}
-
-const ROOT = packageRoot()
-/** Where `npm install` / `make build` put the addon. */
-export const ADDON_PATH = join(ROOT, 'build', 'ledfs_fuse3.node')
-const BUILD_COMMAND = `node ${join(ROOT, 'native', 'build.js')}`
-
-let loaded: Fuse3Addon | Error | undefined
-
-/** The addon, or why it cannot be used (not built, or built for another Node.js). */
-export function loadFuse3Addon (): Fuse3Addon | Error {
-  if (loaded !== undefined) return loaded
-  if (!existsSync(ADDON_PATH)) {
-    loaded = new Error(`the libfuse 3 addon is not built (${ADDON_PATH} is missing; \`${BUILD_COMMAND}\` builds it, with libfuse3-dev and a C compiler installed)`)
-    return loaded
-  }
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
-    loaded = require(ADDON_PATH) as Fuse3Addon
-  } catch (e) {
-    loaded = new Error(`the libfuse 3 addon did not load (${e instanceof Error ? e.message.split('\n')[0] : String(e)}; rebuild it with \`${BUILD_COMMAND}\`)`)
-  }
-  return loaded
-}
-
 export interface Fuse3Options {
   allowOther: boolean
   log: (msg: string) => void
@@ -129,7 +85,7 @@ export class Fuse3Session {
   private session: object | null = null
   private stopListening: () => void = () => {}
 
-  constructor (private readonly addon: Fuse3Addon, fs: Kernfs, private readonly opts: Fuse3Options) {
+  constructor (private readonly addon: NativeAddon, fs: Kernfs, private readonly opts: Fuse3Options) {
     this.vfs = new SysfsVfs(fs, opts.log)
     this.inodes.set(ROOT_INO, { node: fs.root, parent: ROOT_INO, name: '', nlookup: 1 })
     this.inoOf.set(fs.root, ROOT_INO)

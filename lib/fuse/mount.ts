@@ -4,7 +4,8 @@ import { userInfo } from 'node:os'
 import { resolve } from 'node:path'
 import type { Kernfs } from '../sysfs/kernfs'
 import { makeFuseOps } from './adapter'
-import { Fuse3Session, loadFuse3Addon } from './fuse3'
+import { loadAddon } from '../native/addon'
+import { Fuse3Session } from './fuse3'
 import type { Transport } from './transport'
 
 /** A failure a user can fix; `message` is one line that says how. */
@@ -59,7 +60,7 @@ function hasProgram (name: string): boolean {
  * directly; anyone else through the setuid fusermount3.
  */
 function fuse3Unusable (): string | undefined {
-  const addon = loadFuse3Addon()
+  const addon = loadAddon()
   if (addon instanceof Error) return addon.message
   if (process.getuid?.() !== 0 && !hasProgram('fusermount3')) return 'fusermount3 was not found, and mounting as a user other than root needs it (install it: `apt-get install fuse3`, or run `make deps`)'
   return undefined
@@ -220,7 +221,7 @@ export class FuseMount {
   }
 
   private static mountFuse3 (dir: string, fs: Kernfs, opts: MountOptions, log: (msg: string) => void): FuseMount {
-    const addon = loadFuse3Addon()
+    const addon = loadAddon()
     if (addon instanceof Error) throw new MountError(addon.message)
     const abs = prepareMountpoint(dir, log)
     const m = new FuseMount(abs, 'fuse3')
