@@ -178,6 +178,25 @@ static void reply_entry(struct session *s, fuse_req_t req)
 
 /* ---------- the low-level operations ---------- */
 
+/* Answer an OPEN or OPENDIR with handle fh; a caller gone meanwhile (interrupted) gets it released. */
+static void reply_opened(struct session *s, fuse_req_t req, struct fuse_file_info *fi, double fh, int release_slot)
+{
+	fi->fh = (uint64_t)fh;
+	if (fuse_reply_open(req, fi) == -ENOENT) {
+		napi_value a[1] = { num(s->env, fh) };
+		call(s, release_slot, 1, a, NULL);
+	}
+}
+
+/* RELEASE and RELEASEDIR: the handler forgets the handle; nothing can fail. */
+static void release_handle(fuse_req_t req, struct fuse_file_info *fi, int slot)
+{
+	struct session *s = session_of(req);
+	napi_value argv[1] = { num(s->env, (double)fi->fh) };
+	call(s, slot, 1, argv, NULL);
+	fuse_reply_err(req, 0);
+}
+
 static void op_init(void *userdata, struct fuse_conn_info *conn)
 {
 	(void)userdata;
@@ -273,15 +292,10 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	if (call(s, H_OPEN, 2, argv, &r) != 0) { fuse_reply_err(req, EIO); return; }
 	double fh = as_number(s->env, r);
 	if (fh < 0) { fuse_reply_err(req, (int)-fh); return; }
-	fi->fh = (uint64_t)fh;
 	/* Each read(2) and write(2) reaches show()/store(): no page cache. */
 	fi->direct_io = 1;
 	fi->keep_cache = 0;
-	if (fuse_reply_open(req, fi) == -ENOENT) {
-		/* The caller went away (interrupted): close what it opened. */
-		napi_value a[1] = { num(s->env, fh) };
-		call(s, H_RELEASE, 1, a, NULL);
-	}
+	reply_opened(s, req, fi, fh, H_RELEASE);
 }
 
 static void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, struct fuse_file_info *fi)
@@ -316,10 +330,7 @@ static void op_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t siz
 static void op_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
 	(void)ino;
-	struct session *s = session_of(req);
-	napi_value argv[1] = { num(s->env, (double)fi->fh) };
-	call(s, H_RELEASE, 1, argv, NULL);
-	fuse_reply_err(req, 0);
+	release_handle(req, fi, H_RELEASE);
 }
 
 static void op_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
@@ -329,11 +340,7 @@ static void op_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
 	if (call(s, H_OPENDIR, 1, argv, &r) != 0) { fuse_reply_err(req, EIO); return; }
 	double fh = as_number(s->env, r);
 	if (fh < 0) { fuse_reply_err(req, (int)-fh); return; }
-	fi->fh = (uint64_t)fh;
-	if (fuse_reply_open(req, fi) == -ENOENT) {
-		napi_value a[1] = { num(s->env, fh) };
-		call(s, H_RELEASEDIR, 1, a, NULL);
-	}
+	reply_opened(s, req, fi, fh, H_RELEASEDIR);
 }
 
 /*
@@ -381,10 +388,7 @@ static void op_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, s
 static void op_releasedir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
 	(void)ino;
-	struct session *s = session_of(req);
-	napi_value argv[1] = { num(s->env, (double)fi->fh) };
-	call(s, H_RELEASEDIR, 1, argv, NULL);
-	fuse_reply_err(req, 0);
+	release_handle(req, fi, H_RELEASEDIR);
 }
 
 /* Every name operation sysfs refuses: the handler says which errno. */
