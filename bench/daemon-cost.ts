@@ -29,7 +29,7 @@ import { execFileSync, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { startChild } from './support/util'
+import { nextLine, startChild } from './support/util'
 
 const SECONDS = Number(process.env.BENCH_DAEMON_S ?? 30)
 const SETTLE_S = 3
@@ -63,19 +63,6 @@ function cpuPressure (): string {
 }
 
 const sleep = async (ms: number): Promise<void> => await new Promise(resolve => setTimeout(resolve, ms))
-
-/** Ask a child for its window figures: the first SIGUSR2 opens the window, the second answers with a JSON line. */
-function nextLine (child: ChildProcess): Promise<string> {
-  return new Promise((resolve) => {
-    let buf = ''
-    const on = (d: Buffer): void => {
-      buf += d.toString()
-      const nl = buf.indexOf('\n')
-      if (nl >= 0) { child.stdout?.off('data', on); resolve(buf.slice(0, nl)) }
-    }
-    child.stdout?.on('data', on)
-  })
-}
 
 async function stop (child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return

@@ -17,7 +17,7 @@ import { closeSync, constants, mkdtempSync, openSync, readSync, rmdirSync, write
 import type { ChildProcess } from 'node:child_process'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fmtUs, startChild, stopChild, summary } from './support/util'
+import { fmtUs, nextLine, startChild, stopChild, summary } from './support/util'
 
 const N = Number(process.env.BENCH_N ?? 3000)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
@@ -57,15 +57,7 @@ async function counted<T> (child: ChildProcess, fn: () => T): Promise<{ value: T
   child.kill('SIGUSR2')
   await new Promise(resolve => setTimeout(resolve, 50))
   const value = fn()
-  const line = new Promise<string>((resolve) => {
-    let buf = ''
-    const on = (d: Buffer): void => {
-      buf += d.toString()
-      const i = buf.indexOf('\n')
-      if (i >= 0) { child.stdout?.off('data', on); resolve(buf.slice(0, i)) }
-    }
-    child.stdout?.on('data', on)
-  })
+  const line = nextLine(child)
   child.kill('SIGUSR2')
   const { requests } = JSON.parse(await line) as { requests: number }
   return { value, requests }

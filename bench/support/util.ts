@@ -34,4 +34,20 @@ export async function stopChild (child: ChildProcess, dir: string): Promise<void
   try { execFileSync('fusermount', ['-uz', dir], { stdio: 'ignore' }) } catch {}
 }
 
+/**
+ * The next line a child prints on stdout (a measuring child answers its
+ * second SIGUSR2 with one JSON line for the window the first one opened).
+ */
+export async function nextLine (child: ChildProcess): Promise<string> {
+  return await new Promise((resolve) => {
+    let buf = ''
+    const on = (d: Buffer): void => {
+      buf += d.toString()
+      const nl = buf.indexOf('\n')
+      if (nl >= 0) { child.stdout?.off('data', on); resolve(buf.slice(0, nl)) }
+    }
+    child.stdout?.on('data', on)
+  })
+}
+
 export const fmtUs = (ns: number): string => `${(ns / 1000).toFixed(1)} µs`

@@ -33,22 +33,6 @@ function monotonicOffset (): number {
   return offset
 }
 
-/**
- * Real time from the monotonic clock. Wake-ups are armed for an absolute
- * time, so a late wake-up never pushes later deadlines back (no drift).
- *
- * It sleeps until each deadline, never polls. Node's timers fire on the
- * event loop's millisecond clock: a timer set for d ms runs once the loop's
- * whole-millisecond time has moved d past its value when armed, that is at
- * the first millisecond boundary of the monotonic clock at or after the
- * target. So this clock's 0 is put on such a boundary: then every deadline
- * on a whole-millisecond grid (the jiffy grid at HZ 100, 250 and 1000) is a
- * boundary too, and the timer armed for it fires as the deadline passes,
- * late only by the kernel's wake-up (tens of microseconds on a quiet
- * machine). Other deadlines are woken at the next boundary (< 1 ms late).
- * A wake-up that still comes early (a boundary crossed while arming) is
- * re-armed, so a callback never runs before its time.
- */
 /** A wake-up waiting on the timerfd. */
 interface Precise { at: number, id: number, fn: () => void }
 
@@ -61,6 +45,20 @@ export interface RealClockOptions {
   precise?: boolean
 }
 
+/**
+ * Real time from the monotonic clock. Wake-ups are armed for an absolute
+ * time, so a late wake-up never pushes later deadlines back (no drift).
+ *
+ * It sleeps until each deadline, never polls. With the native addon it keeps
+ * its wake-ups in a heap and arms one timerfd (CLOCK_MONOTONIC, absolute)
+ * for the earliest, watched by the event loop: late only by the kernel's
+ * wake-up. Without it, one Node timer per wake-up; those fire on the event
+ * loop's millisecond clock, so this clock's 0 is put on a whole millisecond
+ * of the monotonic clock (then every jiffy at HZ 100, 250 and 1000 is one),
+ * and a wake-up still comes up to 1 ms late: libuv counts the wait from its
+ * millisecond-truncated time. A wake-up that comes early (a boundary crossed
+ * while arming) is re-armed, so a callback never runs before its time.
+ */
 export class RealClock implements Clock {
   readonly kind = 'real' as const
   /** performance.now() at this clock's 0. */

@@ -4,7 +4,7 @@ import { userInfo } from 'node:os'
 import { resolve } from 'node:path'
 import type { Kernfs } from '../sysfs/kernfs'
 import { makeFuseOps } from './adapter'
-import { loadAddon } from '../native/addon'
+import { loadAddon, type NativeAddon } from '../native/addon'
 import { Fuse3Session } from './fuse3'
 import type { Transport } from './transport'
 
@@ -23,8 +23,6 @@ export interface MountOptions {
   log?: (msg: string) => void
   /** Called before every FUSE request is handled (the engine catches up on due timers). */
   beforeOp?: () => void
-  /** Called when the kernel unmounted the file system without us (fuse3 transport only; the other is polled). */
-  onUnmounted?: () => void
 }
 
 interface FuseInstance {
@@ -56,23 +54,25 @@ function hasProgram (name: string): boolean {
 }
 
 /**
- * Why the libfuse 3 transport cannot be used here, or undefined. Root mounts
- * directly; anyone else through the setuid fusermount3.
+ * The addon when the libfuse 3 transport can be used here, else why not.
+ * Root mounts directly; anyone else through the setuid fusermount3.
  */
-function fuse3Unusable (): string | undefined {
+function fuse3Addon (): NativeAddon | string {
   const addon = loadAddon()
   if (addon instanceof Error) return addon.message
   if (process.getuid?.() !== 0 && !hasProgram('fusermount3')) return 'fusermount3 was not found, and mounting as a user other than root needs it (install it: `apt-get install fuse3`, or run `make deps`)'
-  return undefined
+  return addon
 }
 
-/** The transport a mount will use, and why `auto` did not pick fuse3. */
-export function chooseTransport (wanted: Transport = 'auto'): { transport: 'fuse3' | 'fuse-native', why?: string } {
+type Choice = { transport: 'fuse3', addon: NativeAddon } | { transport: 'fuse-native', why?: string }
+
+/** The transport a mount will use: fuse3 with its addon, or fuse-native and why `auto` did not pick fuse3. */
+export function chooseTransport (wanted: Transport = 'auto'): Choice {
   if (wanted === 'fuse-native') return { transport: 'fuse-native' }
-  const why = fuse3Unusable()
-  if (why === undefined) return { transport: 'fuse3' }
-  if (wanted === 'fuse3') throw new MountError(`the fuse3 transport is not available: ${why}; or choose --transport fuse-native`)
-  return { transport: 'fuse-native', why }
+  const addon = fuse3Addon()
+  if (typeof addon !== 'string') return { transport: 'fuse3', addon }
+  if (wanted === 'fuse3') throw new MountError(`the fuse3 transport is not available: ${addon}; or choose --transport fuse-native`)
+  return { transport: 'fuse-native', why: addon }
 }
 
 function loadFuseNative (): FuseCtor {
@@ -179,7 +179,7 @@ export class FuseMount {
   static async mount (dir: string, fs: Kernfs, opts: MountOptions = {}): Promise<FuseMount> {
     const log = opts.log ?? ((m: string) => console.error(`ledfs: ${m}`))
     checkFuseDevice()
-    const { transport, why } = chooseTransport(opts.transport)
+    const choice = chooseTransport(opts.transport)
     let m: FuseMount | undefined
     const given = opts.beforeOp
     const beforeOp = (): void => {
@@ -187,8 +187,8 @@ export class FuseMount {
       given?.()
     }
     opts = { ...opts, beforeOp }
-    if (transport === 'fuse3') {
-      m = FuseMount.mountFuse3(dir, fs, opts, log)
+    if (choice.transport === 'fuse3') {
+      m = FuseMount.mountFuse3(choice.addon, dir, fs, opts, log)
       return m
     }
     const Base = loadFuseNative()
@@ -200,7 +200,7 @@ export class FuseMount {
         return base === '' ? `-o${extra}` : `${base},${extra}`
       }
     }
-    m = new FuseMount(abs, 'fuse-native', why)
+    m = new FuseMount(abs, 'fuse-native', choice.why)
     const fuse = new LedFuse(abs, makeFuseOps(fs, log, opts.beforeOp), {
       fsname: 'ledfs',
       subtype: 'ledfs',
@@ -220,9 +220,7 @@ export class FuseMount {
     return m
   }
 
-  private static mountFuse3 (dir: string, fs: Kernfs, opts: MountOptions, log: (msg: string) => void): FuseMount {
-    const addon = loadAddon()
-    if (addon instanceof Error) throw new MountError(addon.message)
+  private static mountFuse3 (addon: NativeAddon, dir: string, fs: Kernfs, opts: MountOptions, log: (msg: string) => void): FuseMount {
     const abs = prepareMountpoint(dir, log)
     const m = new FuseMount(abs, 'fuse3')
     const session = new Fuse3Session(addon, fs, {
@@ -232,7 +230,6 @@ export class FuseMount {
       onUnmounted: () => {
         m.fuse3 = null
         m.goneFromOutside()
-        opts.onUnmounted?.()
       }
     })
     try {
