@@ -83,7 +83,8 @@ for (const plan of PLANS) {
       // in a fresh mount, at most four times, and the last run must pass as a whole.
       const racy = known.racy.filter(d => d.case === name && d.profiles.includes(plan.profile)).map(d => d.op)
       const opOf = (line: string): number => Number(/^#(\d+)/.exec(line)?.[1])
-      const timingOnly = (line: string): boolean => / trace \d+ /.test(line) && /\]: timing: worst offset [^;]*$/.test(line)
+      // "#N trace MS [label]: timing: …" — the label only when the case names the op.
+      const timingOnly = (line: string): boolean => /^#\d+ trace \d+(?: \[.*\])?: timing: worst offset [^;]*$/.test(line)
       for (let retry = 0; retry < 4; retry++) {
         const unexpected = r.mismatches.filter(line => !allowed.includes(opOf(line)))
         if (unexpected.length === 0 || !unexpected.every(line => timingOnly(line) || racy.includes(opOf(line)))) break
