@@ -95,6 +95,9 @@ for (const plan of PLANS) {
         const unexpected = r.mismatches.filter(line => !allowed.includes(opOf(line)))
         if (unexpected.length === 0 || !unexpected.every(line => traceOnly(line) || racy.includes(opOf(line)))) break
         t.comment(`retrying after a trace or racy miss: ${unexpected.join(' | ')}`)
+        // Back off (1, 2, 3, 4 s): the other test files' load comes in bursts,
+        // and a retry straight into the same burst misses the same way.
+        await new Promise(resolve => setTimeout(resolve, 1000 * (retry + 1)))
         r = await replay()
       }
       totalOps += r.total
