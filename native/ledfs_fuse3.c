@@ -795,7 +795,8 @@ static napi_value js_mount(napi_env env, napi_callback_info info)
 	return ext;
 }
 
-static struct session *get_session(napi_env env, napi_value v)
+/* The pointer behind an external (a session or a timer), or NULL for anything else. */
+static void *get_external(napi_env env, napi_value v)
 {
 	void *p = NULL;
 	if (napi_get_value_external(env, v, &p) != napi_ok)
@@ -809,7 +810,7 @@ static napi_value js_inval_entry(napi_env env, napi_callback_info info)
 	size_t argc = 3;
 	napi_value argv[3];
 	napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-	struct session *s = get_session(env, argv[0]);
+	struct session *s = get_external(env, argv[0]);
 	if (s == NULL || s->closed || !s->worker_started)
 		return NULL;
 	double parent;
@@ -839,7 +840,7 @@ static napi_value js_close(napi_env env, napi_callback_info info)
 	size_t argc = 1;
 	napi_value argv[1];
 	napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-	struct session *s = get_session(env, argv[0]);
+	struct session *s = get_external(env, argv[0]);
 	if (s != NULL)
 		teardown(s, 1);
 	return NULL;
@@ -946,10 +947,9 @@ static napi_value js_timer_arm(napi_env env, napi_callback_info info)
 	size_t argc = 2;
 	napi_value argv[2];
 	napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-	void *p = NULL;
-	if (argc < 2 || napi_get_value_external(env, argv[0], &p) != napi_ok)
+	struct ledtimer *t = argc < 2 ? NULL : get_external(env, argv[0]);
+	if (t == NULL)
 		return throw_error(env, "timerArm(timer, ms)");
-	struct ledtimer *t = p;
 	if (t->closed)
 		return NULL;
 	double ms;
@@ -981,9 +981,9 @@ static napi_value js_timer_close(napi_env env, napi_callback_info info)
 	size_t argc = 1;
 	napi_value argv[1];
 	napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-	void *p = NULL;
-	if (napi_get_value_external(env, argv[0], &p) == napi_ok && p != NULL)
-		timer_teardown(p);
+	struct ledtimer *t = get_external(env, argv[0]);
+	if (t != NULL)
+		timer_teardown(t);
 	return NULL;
 }
 
