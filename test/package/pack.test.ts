@@ -4,7 +4,7 @@
 // CLI, a mount, the API, the types and the CI recipes of examples/ci run from
 // the installed copy, not from this tree.
 import t from 'tap'
-import { execFileSync, spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process'
+import { type ChildProcess, execFileSync, spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
@@ -59,6 +59,21 @@ t.test('npm pack of a clean tree, installed into a project and globally', async 
   t.equal(ci.status, 0, `npm ci --offline (the dependencies come from the npm cache): ${out(ci)}`)
   const bin = join(project, 'node_modules', '.bin', 'ledfs')
 
+  /** `ledfs mount MNT` of one virtual-clock LED, run from the installed package; `ready` resolves at its ready line. */
+  const mountInstalled = (mnt: string): { child: ChildProcess, log: () => string, exited: Promise<number | null>, ready: Promise<void> } => {
+    const child = spawn(bin, ['mount', mnt, '--led', 'status', '--clock', 'virtual'], { cwd: project, stdio: ['ignore', 'pipe', 'pipe'] })
+    let log = ''
+    child.stdout.on('data', (d: Buffer) => { log += d.toString() })
+    child.stderr.on('data', (d: Buffer) => { log += d.toString() })
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve))
+    const ready = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`not ready in 20 s: ${log}`)), 20000)
+      child.stdout.on('data', () => { if (log.includes('ledfs: mounted')) { clearTimeout(timer); resolve() } })
+      void exited.then(() => { clearTimeout(timer); reject(new Error(`exited: ${log}`)) })
+    })
+    return { child, log: () => log, exited, ready }
+  }
+
   t.test('npx ledfs --help and --version', async t => {
     const help = run('npx', ['--no-install', 'ledfs', '--help'], project)
     t.equal(help.status, 0, out(help))
@@ -71,17 +86,9 @@ t.test('npm pack of a clean tree, installed into a project and globally', async 
   t.test('ledfs mount, timeline and clock from the installed package', async t => {
     const mnt = join(stage, 'mnt')
     mkdirSync(mnt)
-    const child = spawn(bin, ['mount', mnt, '--led', 'status', '--clock', 'virtual'], { cwd: project, stdio: ['ignore', 'pipe', 'pipe'] })
-    let log = ''
-    child.stdout.on('data', (d: Buffer) => { log += d.toString() })
-    child.stderr.on('data', (d: Buffer) => { log += d.toString() })
-    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve))
+    const { child, log, exited, ready } = mountInstalled(mnt)
     t.teardown(async () => { if (child.exitCode === null) child.kill('SIGTERM'); await exited })
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`not ready in 20 s: ${log}`)), 20000)
-      child.stdout.on('data', () => { if (log.includes('ledfs: mounted')) { clearTimeout(timer); resolve() } })
-      void exited.then(() => { clearTimeout(timer); reject(new Error(`exited: ${log}`)) })
-    })
+    await ready
     writeFileSync(join(mnt, 'status', 'brightness'), '7')
     t.equal(readFileSync(join(mnt, 'status', 'brightness'), 'utf8'), '7\n')
     const tl = run(bin, ['timeline', mnt], project)
@@ -89,7 +96,7 @@ t.test('npm pack of a clean tree, installed into a project and globally', async 
     const adv = run(bin, ['clock', mnt, 'advance', '1000'], project)
     t.equal(adv.stdout, '1000\n', out(adv))
     child.kill('SIGTERM')
-    t.equal(await exited, 0, log)
+    t.equal(await exited, 0, log())
   })
 
   t.test('the libfuse 3 transport: a clean fallback until built, then built from the installed package', async t => {
@@ -98,24 +105,16 @@ t.test('npm pack of a clean tree, installed into a project and globally', async 
     const mnt = join(stage, 'mnt3')
     mkdirSync(mnt)
     const readyLine = async (): Promise<string> => {
-      const child = spawn(bin, ['mount', mnt, '--led', 'status', '--clock', 'virtual'], { cwd: project, stdio: ['ignore', 'pipe', 'pipe'] })
-      let log = ''
-      child.stdout.on('data', (d: Buffer) => { log += d.toString() })
-      child.stderr.on('data', (d: Buffer) => { log += d.toString() })
-      const exited = new Promise<number | null>((resolve) => child.once('exit', resolve))
+      const { child, log, exited, ready } = mountInstalled(mnt)
       try {
-        await new Promise<void>((resolve, reject) => {
-          const timer = setTimeout(() => reject(new Error(`not ready in 20 s: ${log}`)), 20000)
-          child.stdout.on('data', () => { if (log.includes('ledfs: mounted')) { clearTimeout(timer); resolve() } })
-          void exited.then(() => { clearTimeout(timer); reject(new Error(`exited: ${log}`)) })
-        })
+        await ready
         writeFileSync(join(mnt, 'status', 'brightness'), '9')
         t.equal(readFileSync(join(mnt, 'status', 'brightness'), 'utf8'), '9\n')
       } finally {
         if (child.exitCode === null) child.kill('SIGTERM')
-        t.equal(await exited, 0, log)
+        t.equal(await exited, 0, log())
       }
-      return log
+      return log()
     }
     if (!existsSync(addon)) {
       // npm did not run the install hook (newer npm may skip a dependency's install script until it is approved).
